@@ -1,0 +1,54 @@
+package accounts
+
+import (
+	"log/slog"
+	"time"
+
+	"peixun/database"
+	"peixun/ent"
+)
+
+// Policy holds the security settings of sign-in and sessions.
+type Policy struct {
+	MaxFailures     int           // failed sign-ins before an account is locked
+	LockFor         time.Duration // how long a locked account stays locked
+	IPAttempts      int           // sign-in attempts allowed per IP per IPWindow
+	IPWindow        time.Duration
+	SessionIdle     time.Duration // a session unused this long ends
+	SessionAbsolute time.Duration // no session lives longer than this
+	MinPassword     int           // minimum password length
+}
+
+// DefaultPolicy is what the platform uses unless configured otherwise.
+var DefaultPolicy = Policy{
+	MaxFailures:     5,
+	LockFor:         15 * time.Minute,
+	IPAttempts:      30,
+	IPWindow:        5 * time.Minute,
+	SessionIdle:     2 * time.Hour,
+	SessionAbsolute: 12 * time.Hour,
+	MinPassword:     8,
+}
+
+// Service is the accounts domain: units, people, sign-in, sessions, tokens, roster and audit.
+type Service struct {
+	db     *database.DB
+	client *ent.Client
+	now    func() time.Time
+	log    *slog.Logger
+	Policy Policy
+}
+
+// New makes the accounts service. now is the clock (time.Now in production, a fake in tests).
+func New(db *database.DB, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{db: db, client: db.Client, now: func() time.Time { return now().UTC() }, log: log, Policy: DefaultPolicy}
+}
+
+// Now is the service's clock, in UTC.
+func (s *Service) Now() time.Time { return s.now() }
