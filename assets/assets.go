@@ -14,7 +14,7 @@ var Templates embed.FS
 //go:embed static
 var Static embed.FS
 
-// Locales holds one JSON file of messages per language (zh.json, en.json).
+// Locales holds the messages: locales/<lang>/<area>.json.
 //
 //go:embed locales
 var Locales embed.FS

@@ -36,7 +36,7 @@ func (c *clock) Add(d time.Duration) {
 
 // env is a running platform over a real database with the demo data, served over real HTTP.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *database.DB
 	acc   *accounts.Service
 	srv   *httptest.Server
@@ -44,7 +44,7 @@ type env struct {
 	ids   map[string]int
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	db := dbtest.Open(t)
 	clk := &clock{t: time.Now().UTC()}

@@ -20,20 +20,32 @@ var langMatcher = language.NewMatcher([]language.Tag{language.Chinese, language.
 // Catalog holds the messages of every language, loaded from the embedded locale files.
 type Catalog map[string]map[string]string
 
-// LoadCatalog reads assets/locales/*.json and checks that every language has every key, so a
-// missing translation is found by the tests rather than by a user.
+// LoadCatalog reads assets/locales/<lang>/*.json (one file per area, so that areas do not edit one
+// shared file) and refuses a key defined twice in a language.
 func LoadCatalog() (Catalog, error) {
 	c := Catalog{}
 	for _, lang := range Languages {
-		b, err := fs.ReadFile(assets.Locales, "locales/"+lang+".json")
-		if err != nil {
-			return nil, fmt.Errorf("reading locale %s: %w", lang, err)
+		files, err := fs.Glob(assets.Locales, "locales/"+lang+"/*.json")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("no locale files for %s", lang)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("parsing locale %s: %w", lang, err)
+		c[lang] = map[string]string{}
+		for _, f := range files {
+			b, err := fs.ReadFile(assets.Locales, f)
+			if err != nil {
+				return nil, fmt.Errorf("reading %s: %w", f, err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("parsing %s: %w", f, err)
+			}
+			for k, v := range m {
+				if _, dup := c[lang][k]; dup {
+					return nil, fmt.Errorf("%s: key %q is defined twice", f, k)
+				}
+				c[lang][k] = v
+			}
 		}
-		c[lang] = m
 	}
 	return c, nil
 }

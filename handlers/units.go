@@ -24,6 +24,14 @@ func (s *Server) unitsPage(c echo.Context) error {
 
 func (s *Server) renderUnits(c echo.Context, p *Page, status int) error {
 	ctx := c.Request().Context()
+	// The tree has many small forms; a message is shown once at the top of the page.
+	top := ""
+	for _, msg := range p.Errors {
+		top = msg
+	}
+	if top != "" {
+		p.Errors["_"] = top
+	}
 	a := actorOf(c)
 	tree, err := s.Accounts.Tree(ctx, a)
 	if err != nil {
