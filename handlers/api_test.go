@@ -101,4 +101,3 @@ func TestHealthAndLanguage(t *testing.T) {
 		t.Errorf("the people list is not in English after the switch")
 	}
 }
-
