@@ -49,7 +49,7 @@ func rosterFile(c echo.Context) (string, []byte, error) {
 		return "", nil, fault.Field("file", "field.required")
 	}
 	if fh.Size > maxRosterBytes {
-		return "", nil, fault.Field("file", "roster.file_too_large", "max", maxRosterBytes>>20)
+		return "", nil, fault.Field("file", "roster.file_too_large", "max_mb", maxRosterBytes>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -131,7 +131,7 @@ func (s *Server) rosterExport(c echo.Context) error {
 		format = "xlsx"
 	}
 	if format != "xlsx" && format != "csv" {
-		return fault.Field("format", "roster.format_unknown", "value", format)
+		return fault.Field("format", "roster.format_unknown", "name", format)
 	}
 	setDownload(c, "roster-"+time.Now().In(shanghai).Format("20060102")+"."+format, format)
 	return s.Accounts.ExportRoster(c.Request().Context(), actorOf(c), c.Response(), format)
@@ -143,7 +143,7 @@ func (s *Server) rosterTemplate(c echo.Context) error {
 		format = "xlsx"
 	}
 	if format != "xlsx" && format != "csv" {
-		return fault.Field("format", "roster.format_unknown", "value", format)
+		return fault.Field("format", "roster.format_unknown", "name", format)
 	}
 	setDownload(c, "roster-template."+format, format)
 	return accounts.RosterTemplate(c.Response(), format)

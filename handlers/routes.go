@@ -68,6 +68,18 @@ func (s *Server) routes() {
 	r(http.MethodPost, "/api/v1/people", manager, s.apiCreatePerson)
 	r(http.MethodPatch, "/api/v1/people/:id", manager, s.apiUpdatePerson)
 
+	// Courses, lessons, materials, progress and in-person sessions (issue 3).
+	// -- courses routes end --
+
+	// Question bank, quizzes, attempts and results (issue 4).
+	// -- quizzes routes end --
+
+	// Programs, enrollment, completion, notifications and scheduled checks (issue 5).
+	// -- training routes end --
+
+	// Certificates and their public verification (issue 6).
+	// -- certificates routes end --
+
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }
 

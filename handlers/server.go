@@ -15,15 +15,21 @@ import (
 
 	"peixun/accounts"
 	"peixun/assets"
+	"peixun/certificates"
 	"peixun/database"
+	"peixun/quizzes"
 )
 
 // Deps is what the HTTP layer needs: the database (for readiness), the domain services and settings.
 type Deps struct {
-	DB       *database.DB
-	Accounts *accounts.Service
-	Log      *slog.Logger
-	Version  string
+	DB           *database.DB
+	Accounts     *accounts.Service
+	Quizzes      *quizzes.Service
+	Certificates *certificates.Service
+	Log          *slog.Logger
+	Version      string
+	// BaseURL is the public address (links in QR codes and e-mails).
+	BaseURL string
 	// CookieSecure marks cookies Secure; set it when the platform is served over HTTPS.
 	CookieSecure bool
 	// TrustedProxies lists proxy networks (CIDR) whose X-Forwarded-For is believed; empty means the

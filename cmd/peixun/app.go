@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"peixun/accounts"
+	"peixun/certificates"
 	"peixun/database"
+	"peixun/quizzes"
 )
 
 // app is the wired platform: configuration, database and domain services.
@@ -16,6 +18,8 @@ type app struct {
 	log      *slog.Logger
 	db       *database.DB
 	accounts *accounts.Service
+	quizzes  *quizzes.Service
+	certs    *certificates.Service
 }
 
 func openApp(ctx context.Context, migrate bool) (*app, error) {
@@ -34,7 +38,16 @@ func openApp(ctx context.Context, migrate bool) (*app, error) {
 			return nil, err
 		}
 	}
-	a := &app{cfg: cfg, log: log, db: db, accounts: accounts.New(db, time.Now, log)}
+	a := &app{cfg: cfg, log: log, db: db, accounts: accounts.New(db, time.Now, log), quizzes: quizzes.New(db, time.Now, log)}
+	a.certs, err = certificates.New(certificates.Config{DB: db, Now: time.Now, Logger: log, FontPath: cfg.CertFont,
+		BaseURL: cfg.BaseURL, Issuer: cfg.Issuer})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if w := a.certs.FontWarning(); w != "" {
+		log.Warn("certificates cannot be rendered yet", "reason", w)
+	}
 	p := &a.accounts.Policy
 	p.SessionIdle, p.SessionAbsolute = cfg.SessionIdle, cfg.SessionAbsolute
 	p.MaxFailures, p.LockFor, p.IPAttempts, p.IPWindow = cfg.MaxFailures, cfg.LockFor, cfg.IPAttempts, cfg.IPWindow

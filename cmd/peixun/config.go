@@ -20,6 +20,7 @@ type Config struct {
 	BaseURL         string        `env:"BASE_URL" envDefault:"http://localhost:8080"`
 	BlobURL         string        `env:"BLOB_URL" envDefault:"file://data/blobs"`
 	CertFont        string        `env:"CERT_FONT"`
+	Issuer          string        `env:"ISSUER" envDefault:"余杭区交通运输局"`
 	LogLevel        string        `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat       string        `env:"LOG_FORMAT" envDefault:"text"`
 	CookieSecure    bool          `env:"COOKIE_SECURE" envDefault:"false"`
