@@ -1,0 +1,191 @@
+package quizzes
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+
+	"peixun/ent"
+	"peixun/ent/question"
+	"peixun/ent/quiz"
+	"peixun/fault"
+)
+
+// PaperItem is one question of a frozen paper: the exact version shown, its weight, and the order in
+// which its options were shown (indices into the version's options; empty when not shuffled).
+type PaperItem struct {
+	QuestionID  int     `json:"question_id"`
+	Version     int     `json:"version"`
+	Kind        string  `json:"kind"`
+	Points      float64 `json:"points"`
+	OptionOrder []int   `json:"option_order,omitempty"`
+	Partial     bool    `json:"partial,omitempty"`  // partial credit, frozen with the paper
+	Feedback    bool    `json:"feedback,omitempty"` // practice: right or wrong shown as soon as answered
+}
+
+// candidate is a question that a rule may draw.
+type candidate struct {
+	ID        int    `json:"id"`
+	LineageID int    `json:"lineage_id"`
+	Version   int    `json:"version"`
+	Kind      string `json:"kind"`
+}
+
+// ruleDraw is a rule with the questions it may draw, ready to pick from.
+type ruleDraw struct {
+	index int
+	rule  Rule
+	pool  []candidate
+}
+
+// pools loads the questions every rule may draw. Fixed lists follow lineages to their current
+// version, so a quiz built before an edit shows the edited question.
+func (s *Service) pools(ctx context.Context, rules []Rule) ([]ruleDraw, error) {
+	draws := make([]ruleDraw, 0, len(rules))
+	for i, r := range rules {
+		q := s.client().Question.Query().Where(question.StatusEQ(question.StatusActive))
+		if len(r.QuestionIDs) > 0 {
+			q.Where(question.LineageIDIn(s.lineagesOf(ctx, r.QuestionIDs)...))
+		} else {
+			path, err := s.categoryPath(ctx, r.CategoryID, fmt.Sprintf("rules[%d].category_id", i))
+			if err != nil {
+				return nil, err
+			}
+			q.Where(question.KindEQ(question.Kind(r.Kind)), inCategoryTree(path))
+			if r.Difficulty != 0 {
+				q.Where(question.Difficulty(r.Difficulty))
+			}
+		}
+		var pool []candidate
+		if err := q.Select(question.FieldID, question.FieldLineageID, question.FieldVersion, question.FieldKind).Scan(ctx, &pool); err != nil {
+			return nil, fmt.Errorf("loading questions for rule %d: %w", i+1, err)
+		}
+		if len(r.QuestionIDs) > 0 && len(pool) < len(r.QuestionIDs) {
+			return nil, fault.Field(fmt.Sprintf("rules[%d].question_ids", i), "quiz.questions_unavailable",
+				"rule", i+1, "needs", len(r.QuestionIDs), "has", len(pool))
+		}
+		draws = append(draws, ruleDraw{index: i, rule: r, pool: pool})
+	}
+	// Fixed lists first, then the narrowest pools: when pools nest (a category inside another, one
+	// difficulty inside "any"), drawing the narrow rule first can never starve the wide one, so the
+	// check below is exact for the trees trainers build.
+	sort.SliceStable(draws, func(a, b int) bool {
+		fa, fb := len(draws[a].rule.QuestionIDs) > 0, len(draws[b].rule.QuestionIDs) > 0
+		if fa != fb {
+			return fa
+		}
+		return len(draws[a].pool) < len(draws[b].pool)
+	})
+	return draws, nil
+}
+
+// lineagesOf maps question ids (any version) to their lineages; unknown ids map to nothing.
+func (s *Service) lineagesOf(ctx context.Context, ids []int) []int {
+	lineages, err := s.client().Question.Query().Where(question.IDIn(ids...)).Select(question.FieldLineageID).Ints(ctx)
+	if err != nil {
+		return nil
+	}
+	return lineages
+}
+
+// checkRules refuses rules the bank cannot satisfy now, with the numbers: a rule needing 20 questions
+// from a category that has 12 gives needs=20, has=12.
+func (s *Service) checkRules(ctx context.Context, rules []Rule) error {
+	_, err := s.draw(ctx, rules, nil)
+	return err
+}
+
+// draw picks the questions of a paper. With rnd nil it picks deterministically (for checking);
+// a question (lineage) is never drawn twice by two rules.
+func (s *Service) draw(ctx context.Context, rules []Rule, rnd *rand.Rand) ([][]candidate, error) {
+	draws, err := s.pools(ctx, rules)
+	if err != nil {
+		return nil, err
+	}
+	used := map[int]bool{}
+	picked := make([][]candidate, len(rules))
+	for _, d := range draws {
+		free := slices.DeleteFunc(slices.Clone(d.pool), func(c candidate) bool { return used[c.LineageID] })
+		need := d.rule.size()
+		if len(free) < need {
+			field := fmt.Sprintf("rules[%d]", d.index)
+			return nil, fault.Field(field, "quiz.rule_unsatisfiable", "rule", d.index+1, "needs", need, "has", len(free))
+		}
+		if rnd != nil && len(d.rule.QuestionIDs) == 0 {
+			rnd.Shuffle(len(free), func(i, j int) { free[i], free[j] = free[j], free[i] })
+		}
+		if len(d.rule.QuestionIDs) > 0 {
+			free = orderLike(free, s.lineagesOf(ctx, d.rule.QuestionIDs))
+		}
+		for _, c := range free[:need] {
+			used[c.LineageID] = true
+		}
+		picked[d.index] = free[:need]
+	}
+	return picked, nil
+}
+
+// orderLike puts a fixed list's current versions in the order the trainer listed them.
+func orderLike(free []candidate, lineages []int) []candidate {
+	pos := map[int]int{}
+	for i, l := range lineages {
+		pos[l] = i
+	}
+	sort.SliceStable(free, func(a, b int) bool { return pos[free[a].LineageID] < pos[free[b].LineageID] })
+	return free
+}
+
+// newPaper draws and freezes a paper for one attempt of the quiz.
+func (s *Service) newPaper(ctx context.Context, q *ent.Quiz, rnd *rand.Rand) ([]PaperItem, error) {
+	rules, err := QuizRules(q)
+	if err != nil {
+		return nil, err
+	}
+	picked, err := s.draw(ctx, rules, rnd)
+	if err != nil {
+		return nil, err
+	}
+	var paper []PaperItem
+	for i, cs := range picked {
+		for _, c := range cs {
+			item := PaperItem{QuestionID: c.ID, Version: c.Version, Kind: c.Kind, Points: rules[i].Points,
+				Partial: q.PartialCredit && c.Kind == KindMultiple, Feedback: q.Mode == quiz.ModePractice}
+			if q.ShuffleOptions && (c.Kind == KindSingle || c.Kind == KindMultiple) {
+				v, err := s.version(ctx, c.ID)
+				if err != nil {
+					return nil, err
+				}
+				item.OptionOrder = rnd.Perm(len(v.Options))
+			}
+			paper = append(paper, item)
+		}
+	}
+	if q.ShuffleQuestions {
+		rnd.Shuffle(len(paper), func(i, j int) { paper[i], paper[j] = paper[j], paper[i] })
+	}
+	return paper, nil
+}
+
+// paperJSON and parsePaper convert between the paper and the attempt's JSON column.
+func paperJSON(p []PaperItem) []map[string]any {
+	b, _ := json.Marshal(p) // plain structs always marshal
+	var out []map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// ParsePaper decodes an attempt's frozen paper.
+func ParsePaper(a *ent.Attempt) ([]PaperItem, error) {
+	b, err := json.Marshal(a.Paper)
+	if err != nil {
+		return nil, fmt.Errorf("reading paper of attempt %d: %w", a.ID, err)
+	}
+	var p []PaperItem
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("reading paper of attempt %d: %w", a.ID, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,56 @@
+// Package quizzes owns the question bank (categories, versioned questions, imports and exports), quiz
+// definitions with their draw rules, attempts (frozen papers, answers saved as given, deadlines,
+// submission and grading) and results (scores, the wrong-question book, item statistics, rankings).
+package quizzes
+
+import (
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"peixun/database"
+	"peixun/ent"
+)
+
+// DefaultGrace is how long after the deadline an answer is still accepted: the page saves the last
+// answer as the timer hits zero, and that request must not be lost to network latency.
+const DefaultGrace = 30 * time.Second
+
+// Service is the quizzes domain. It is safe for concurrent use; several replicas over one database
+// behave like one because every rule that matters under concurrency is enforced by the database.
+type Service struct {
+	db    *database.DB
+	now   func() time.Time
+	log   *slog.Logger
+	grace time.Duration
+
+	// Question versions never change once written (editing makes a new row), so their grading keys
+	// can be cached for the life of the process without invalidation.
+	questions sync.Map // int -> *ent.Question
+
+	// Frozen papers never change either; SaveAnswer reads them on every save.
+	papersMu sync.Mutex
+	papers   map[int][]PaperItem
+}
+
+// New makes a Service. now is the clock (nil means time.Now); log may be nil.
+func New(db *database.DB, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return &Service{db: db, now: now, log: log, grace: DefaultGrace, papers: map[int][]PaperItem{}}
+}
+
+// SetGrace changes how long answers are accepted after the deadline.
+func (s *Service) SetGrace(d time.Duration) { s.grace = d }
+
+// clock returns the current time in UTC at microsecond precision, the precision MySQL's datetime(6)
+// keeps, so that a time written and read back compares equal on both databases.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// client is the ent client.
+func (s *Service) client() *ent.Client { return s.db.Client }

@@ -1,0 +1,168 @@
+package quizzes
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"peixun/ent"
+	"peixun/ent/answer"
+	"peixun/ent/attempt"
+	"peixun/fault"
+)
+
+// gradeSet is the SET clause that closes attempts: the score is the sum of the points saved with each
+// answer (objective kinds are graded as they are saved), an attempt with an ungraded short answer
+// waits in "submitted" for a trainer, and passed needs a final grade at or above the pass score.
+// Every expression is correlated on the attempt row, so one statement closes one attempt or
+// thousands alike, on SQLite and MySQL.
+const gradeSet = `
+ status = CASE WHEN EXISTS (SELECT 1 FROM answers p WHERE p.attempt_id = attempts.id AND p.points IS NULL)
+   THEN 'submitted' ELSE 'graded' END,
+ score = (SELECT COALESCE(SUM(s.points), 0) FROM answers s WHERE s.attempt_id = attempts.id),
+ passed = CASE WHEN NOT EXISTS (SELECT 1 FROM answers p WHERE p.attempt_id = attempts.id AND p.points IS NULL)
+   AND (SELECT COALESCE(SUM(s.points), 0) FROM answers s WHERE s.attempt_id = attempts.id) + 0.000001 >=
+       (SELECT q.pass_score FROM quizs q WHERE q.id = attempts.quiz_id)
+   THEN 1 ELSE 0 END`
+
+// Submit hands in the person's attempt and grades it. A double click, a second tab or a retry is
+// harmless: only the first call changes the attempt (the UPDATE is conditional on in_progress), the
+// others return the graded attempt.
+func (s *Service) Submit(ctx context.Context, attemptID, personID int) (*ent.Attempt, error) {
+	a, err := s.Attempt(ctx, attemptID, personID) // submits it already if its time is up
+	if err != nil {
+		return nil, err
+	}
+	if a.Status == attempt.StatusInProgress {
+		now := s.clock()
+		if _, err := s.finalize(ctx, a.ID, &now); err != nil {
+			return nil, err
+		}
+	}
+	return s.client().Attempt.Get(ctx, attemptID)
+}
+
+// finalize closes and grades one attempt if it is still in progress, and tells whether this call
+// did it. at nil means "by the clock": the attempt is closed at its deadline.
+func (s *Service) finalize(ctx context.Context, attemptID int, at *time.Time) (bool, error) {
+	var (
+		res interface{ RowsAffected() (int64, error) }
+		err error
+	)
+	if at == nil {
+		res, err = s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+ active_key = NULL, submitted_at = deadline WHERE id = ? AND status = 'in_progress'`, attemptID)
+	} else {
+		a, gerr := s.client().Attempt.Get(ctx, attemptID)
+		if gerr != nil {
+			return false, fmt.Errorf("loading attempt %d: %w", attemptID, gerr)
+		}
+		dur := int(at.Sub(a.StartedAt) / time.Second)
+		res, err = s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+ active_key = NULL, submitted_at = ?, duration_seconds = ? WHERE id = ? AND status = 'in_progress'`, *at, dur, attemptID)
+	}
+	if err != nil {
+		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
+	}
+	if n == 1 {
+		s.log.Info("attempt submitted", "attempt", attemptID, "by_clock", at == nil)
+	}
+	return n == 1, nil
+}
+
+// SubmitExpired submits and grades every attempt whose deadline and grace have passed, in one
+// statement; the scheduler calls it every minute. It returns how many attempts it closed.
+func (s *Service) SubmitExpired(ctx context.Context) (int, error) {
+	cutoff := s.clock().Add(-s.grace)
+	res, err := s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+ active_key = NULL, submitted_at = deadline
+ WHERE status = 'in_progress' AND deadline IS NOT NULL AND deadline < ?`, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("submitting expired attempts: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("submitting expired attempts: %w", err)
+	}
+	if n > 0 {
+		s.log.Info("expired attempts submitted", "count", n)
+	}
+	return int(n), nil
+}
+
+// GradeManually records a trainer's points for a short answer (or overrides any grade) and
+// regrades the attempt; when no answer is left to grade the attempt becomes "graded".
+func (s *Service) GradeManually(ctx context.Context, attemptID, questionID int, points float64) (*ent.Attempt, error) {
+	tx, err := s.client().Tx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("grading attempt %d: %w", attemptID, err)
+	}
+	defer tx.Rollback()
+	a, err := tx.Attempt.Get(ctx, attemptID)
+	if ent.IsNotFound(err) {
+		return nil, fault.NotFoundf("attempt")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("grading attempt %d: %w", attemptID, err)
+	}
+	if a.Status == attempt.StatusInProgress {
+		return nil, fault.New(fault.Conflict, "attempt.not_submitted")
+	}
+	ans, err := tx.Answer.Query().Where(answer.AttemptID(attemptID), answer.QuestionID(questionID)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, fault.Field("question_id", "answer.question_not_on_paper", "id", questionID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("grading attempt %d: %w", attemptID, err)
+	}
+	if points < 0 || points > ans.MaxPoints {
+		return nil, fault.Field("points", "answer.points_range", "min", 0, "max", ans.MaxPoints, "got", points)
+	}
+	if err := tx.Answer.UpdateOne(ans).SetPoints(points).SetCorrect(points >= ans.MaxPoints).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("grading answer %d: %w", ans.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+` WHERE id = ?`, attemptID); err != nil {
+		return nil, fmt.Errorf("regrading attempt %d: %w", attemptID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("grading attempt %d: %w", attemptID, err)
+	}
+	return s.client().Attempt.Get(ctx, attemptID)
+}
+
+// PendingAnswer is a short answer waiting for a trainer.
+type PendingAnswer struct {
+	AttemptID  int      `json:"attempt_id"`
+	PersonID   int      `json:"person_id"`
+	QuestionID int      `json:"question_id"`
+	Response   []string `json:"response"`
+	MaxPoints  float64  `json:"max_points"`
+}
+
+// PendingGrading lists the answers of a quiz that wait for manual grading, oldest attempt first.
+func (s *Service) PendingGrading(ctx context.Context, quizID int) ([]PendingAnswer, error) {
+	rows, err := s.db.SQL.QueryContext(ctx, `SELECT a.attempt_id, t.person_id, a.question_id, a.response, a.max_points
+ FROM answers a JOIN attempts t ON t.id = a.attempt_id
+ WHERE t.quiz_id = ? AND t.status = 'submitted' AND a.points IS NULL
+ ORDER BY t.submitted_at, a.attempt_id, a.question_id`, quizID)
+	if err != nil {
+		return nil, fmt.Errorf("listing answers to grade for quiz %d: %w", quizID, err)
+	}
+	defer rows.Close()
+	var out []PendingAnswer
+	for rows.Next() {
+		var p PendingAnswer
+		var resp []byte
+		if err := rows.Scan(&p.AttemptID, &p.PersonID, &p.QuestionID, &resp, &p.MaxPoints); err != nil {
+			return nil, fmt.Errorf("listing answers to grade for quiz %d: %w", quizID, err)
+		}
+		_ = json.Unmarshal(resp, &p.Response) // written by SaveAnswer as a JSON array
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
