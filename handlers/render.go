@@ -170,12 +170,22 @@ func (s *Server) render(c echo.Context, status int, name string, p *Page) error 
 }
 
 func (s *Server) nav(p *Page) []NavItem {
-	items := []NavItem{{Href: "/", Label: p.T("nav.home")}}
-	if p.Has(accounts.RoleManager) || p.Has(accounts.RoleAdmin) {
-		items = append(items, NavItem{Href: "/units", Label: p.T("nav.units")}, NavItem{Href: "/people", Label: p.T("nav.people")})
+	items := []NavItem{
+		{Href: "/", Label: p.T("nav.home")},
+		{Href: "/courses", Label: p.T("nav.courses")},
+		{Href: "/quizzes", Label: p.T("nav.quizzes")},
+	}
+	if p.Has(accounts.RoleTrainer) || p.Has(accounts.RoleAdmin) {
+		items = append(items,
+			NavItem{Href: "/manage/courses", Label: p.T("nav.manage_courses")},
+			NavItem{Href: "/manage/questions", Label: p.T("nav.manage_questions")},
+			NavItem{Href: "/manage/quizzes", Label: p.T("nav.manage_quizzes")})
 	}
 	if p.Has(accounts.RoleManager) || p.Has(accounts.RoleAdmin) {
-		items = append(items, NavItem{Href: "/roster/import", Label: p.T("nav.roster")})
+		items = append(items,
+			NavItem{Href: "/units", Label: p.T("nav.units")},
+			NavItem{Href: "/people", Label: p.T("nav.people")},
+			NavItem{Href: "/roster/import", Label: p.T("nav.roster")})
 	}
 	items = append(items, NavItem{Href: "/profile", Label: p.T("nav.profile")})
 	for i := range items {

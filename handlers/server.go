@@ -16,6 +16,7 @@ import (
 	"peixun/accounts"
 	"peixun/assets"
 	"peixun/certificates"
+	"peixun/courses"
 	"peixun/database"
 	"peixun/quizzes"
 )
@@ -24,6 +25,7 @@ import (
 type Deps struct {
 	DB           *database.DB
 	Accounts     *accounts.Service
+	Courses      *courses.Service
 	Quizzes      *quizzes.Service
 	Certificates *certificates.Service
 	Log          *slog.Logger

@@ -33,7 +33,7 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	srv, err := handlers.New(handlers.Deps{DB: a.db, Accounts: a.accounts, Quizzes: a.quizzes, Certificates: a.certs,
+	srv, err := handlers.New(handlers.Deps{DB: a.db, Accounts: a.accounts, Courses: a.courses, Quizzes: a.quizzes, Certificates: a.certs,
 		Log: a.log, Version: version, BaseURL: a.cfg.BaseURL,
 		CookieSecure: a.cfg.CookieSecure, TrustedProxies: a.cfg.TrustedProxies})
 	if err != nil {
