@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -102,29 +101,22 @@ func (s *Server) editPersonPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "person.html", s.page(c, "title.person_edit", v))
 }
 
-// personInput reads the person form. A malformed date is reported on its field.
+// personInput reads the person form into the same request the API takes, so both validate alike.
 func personInput(c echo.Context) (accounts.PersonInput, error) {
 	form, err := c.FormParams()
 	if err != nil {
 		return accounts.PersonInput{}, fault.New(fault.Invalid, "form.unreadable")
 	}
-	in := accounts.PersonInput{Username: form.Get("username"), Name: form.Get("name"), EmployeeNo: form.Get("employee_no"),
+	r := personRequest{Username: form.Get("username"), Name: form.Get("name"), EmployeeNo: form.Get("employee_no"),
 		Phone: form.Get("phone"), Email: form.Get("email"), Category: form.Get("category"), Roles: form["roles"],
-		CredentialNo: form.Get("credential_no"), Password: form.Get("password")}
+		CredentialNo: form.Get("credential_no"), CredentialExpires: strings.TrimSpace(form.Get("credential_expires")),
+		Password: form.Get("password")}
 	if v := form.Get("unit_id"); v != "" {
-		if in.UnitID, err = strconv.Atoi(v); err != nil {
-			return in, fault.Field("unit_id", "field.bad_number")
+		if r.UnitID, err = strconv.Atoi(v); err != nil {
+			return accounts.PersonInput{}, fault.Field("unit_id", "field.bad_number")
 		}
 	}
-	if v := strings.TrimSpace(form.Get("credential_expires")); v != "" {
-		t, err := time.ParseInLocation("2006-01-02", v, shanghai)
-		if err != nil {
-			return in, fault.Field("credential_expires", "field.bad_date")
-		}
-		t = t.UTC()
-		in.CredentialExpires = &t
-	}
-	return in, nil
+	return r.input()
 }
 
 func (s *Server) createPerson(c echo.Context) error {
