@@ -102,10 +102,7 @@ func (s *Service) SeedDemo(ctx context.Context) (map[string]int, error) {
 			for j := 0; j < du.people; j++ {
 				n++
 				cat := demoCategory(ui, j)
-				name := string(surnames[rng.IntN(len(surnames))]) + string(given[rng.IntN(len(given))])
-				if rng.IntN(3) > 0 {
-					name += string(given[rng.IntN(len(given))])
-				}
+				name := DemoName(rng)
 				q := tx.Person.Create().SetUsername(fmt.Sprintf("yh%04d", n)).SetName(name).SetUnitID(units[ui].ID).
 					SetCategory(cat).SetRoles([]string{RoleLearner}).SetPasswordHash(hash).SetPasswordChangedAt(now).
 					SetEmployeeNo(fmt.Sprintf("YH%04d", n)).SetPhone(fmt.Sprintf("1390571%04d", n))
@@ -128,6 +125,15 @@ func (s *Service) SeedDemo(ctx context.Context) (map[string]int, error) {
 		return nil
 	})
 	return ids, err
+}
+
+// DemoName makes a plausible Chinese name (a surname and one or two given characters) from rng.
+func DemoName(rng *rand.Rand) string {
+	name := string(surnames[rng.IntN(len(surnames))]) + string(given[rng.IntN(len(given))])
+	if rng.IntN(3) > 0 {
+		name += string(given[rng.IntN(len(given))])
+	}
+	return name
 }
 
 // demoCategory spreads the categories the way a transport bureau has them: squads are mostly

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"peixun/dataset"
 	"peixun/handlers"
 )
 
@@ -71,7 +72,10 @@ func runMigrate(ctx context.Context, args []string) error {
 }
 
 func runSeed(ctx context.Context, args []string) error {
-	if err := flags("seed", "peixun seed").Parse(args); err != nil {
+	fs := flags("seed", "peixun seed [--scale N [--seed S]]")
+	scale := fs.Int("scale", 0, "instead of the demo, generate a large dataset of N people for measurements")
+	seed := fs.Uint64("seed", 1, "random seed of the large dataset (the same seed gives the same data)")
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	a, err := openApp(ctx, true)
@@ -79,6 +83,15 @@ func runSeed(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
+	if *scale > 0 {
+		sum, err := dataset.Generate(ctx, a.db, dataset.Options{People: *scale, Seed: *seed})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("dataset of %d people written in %s: %d units, %d enrollments, %d progress rows, %d attempts, %d answers (password %s)\n",
+			sum.People, sum.Took.Round(time.Millisecond), sum.Units, sum.Enrollments, sum.Progress, sum.Attempts, sum.Answers, dataset.Password)
+		return nil
+	}
 	seeded, err := a.seedDemo(ctx)
 	if err != nil {
 		return err
