@@ -305,6 +305,11 @@ var (
 				Columns: []*schema.Column{EnrollmentsColumns[1], EnrollmentsColumns[3], EnrollmentsColumns[4]},
 			},
 			{
+				Name:    "enrollment_program_id_left_scope_at_unit_id_status_person_id",
+				Unique:  false,
+				Columns: []*schema.Column{EnrollmentsColumns[1], EnrollmentsColumns[8], EnrollmentsColumns[3], EnrollmentsColumns[4], EnrollmentsColumns[2]},
+			},
+			{
 				Name:    "enrollment_person_id",
 				Unique:  false,
 				Columns: []*schema.Column{EnrollmentsColumns[2]},

@@ -78,6 +78,9 @@ func (Enrollment) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("program_id", "person_id").Unique(),
 		index.Fields("program_id", "unit_id", "status"),
+		// Covers the sweep's synchronization (who left, who moved) and the figures by unit and
+		// status over the people in scope, without reading the rows.
+		index.Fields("program_id", "left_scope_at", "unit_id", "status", "person_id"),
 		index.Fields("person_id"),
 	}
 }
