@@ -159,6 +159,9 @@ func (s *Service) CreatePerson(ctx context.Context, actor Actor, in PersonInput)
 		}
 		return Audit(ctx, tx.Client(), actor, "", "person.create", "person", p.ID, map[string]any{"username": p.Username})
 	})
+	if err == nil {
+		s.changed(ctx, []int{p.ID})
+	}
 	return p, err
 }
 
@@ -205,6 +208,9 @@ func (s *Service) UpdatePerson(ctx context.Context, actor Actor, id int, in Pers
 		}
 		return Audit(ctx, tx.Client(), actor, "", "person.update", "person", id, map[string]any{"unit_from": old.UnitID, "unit_to": in.UnitID})
 	})
+	if err == nil {
+		s.changed(ctx, []int{id})
+	}
 	return p, err
 }
 
@@ -223,7 +229,7 @@ func (s *Service) SetStatus(ctx context.Context, actor Actor, id int, status str
 	if id == actor.PersonID && st != person.StatusActive {
 		return fault.Field("status", "person.cannot_suspend_self")
 	}
-	return withTx(ctx, s.client, func(tx *ent.Tx) error {
+	err = withTx(ctx, s.client, func(tx *ent.Tx) error {
 		q := tx.Person.UpdateOneID(id).SetStatus(st)
 		switch st {
 		case person.StatusLeft:
@@ -241,6 +247,10 @@ func (s *Service) SetStatus(ctx context.Context, actor Actor, id int, status str
 		}
 		return Audit(ctx, tx.Client(), actor, "", "person.status", "person", id, map[string]any{"from": p.Status, "to": st})
 	})
+	if err == nil {
+		s.changed(ctx, []int{id})
+	}
+	return err
 }
 
 // Person returns one person if the actor may see them: themselves, or anyone in their scope.

@@ -77,6 +77,9 @@ func (s *Service) ApplyRoster(ctx context.Context, actor Actor, fileName string,
 	if err != nil {
 		return RosterResult{Problems: res.Problems}, err
 	}
+	if res.Created+res.Updated > 0 {
+		s.changed(ctx, nil)
+	}
 	return res, nil
 }
 

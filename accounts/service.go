@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -37,6 +38,17 @@ type Service struct {
 	now    func() time.Time
 	log    *slog.Logger
 	Policy Policy
+	// OnPeopleChanged is told after people were created, edited, suspended, marked as left or
+	// imported, so that enrollment follows at once (training sets it; accounts cannot import
+	// training). Nil ids mean "many or unknown".
+	OnPeopleChanged func(ctx context.Context, personIDs []int)
+}
+
+// changed calls OnPeopleChanged when it is set.
+func (s *Service) changed(ctx context.Context, personIDs []int) {
+	if s.OnPeopleChanged != nil {
+		s.OnPeopleChanged(ctx, personIDs)
+	}
 }
 
 // New makes the accounts service. now is the clock (time.Now in production, a fake in tests).

@@ -61,6 +61,9 @@ func (s *Service) RecordLecture(ctx context.Context, a accounts.Actor, in Lectur
 		_, err = s.addAttendees(ctx, tx.Client(), l, in.Attendees)
 		return err
 	})
+	if err == nil {
+		s.attended(ctx, in.Attendees...)
+	}
 	return l, err
 }
 
@@ -76,6 +79,9 @@ func (s *Service) AddAttendees(ctx context.Context, a accounts.Actor, lectureID 
 		n, err = s.addAttendees(ctx, tx.Client(), l, personIDs)
 		return err
 	})
+	if err == nil {
+		s.attended(ctx, personIDs...)
+	}
 	return n, err
 }
 
@@ -86,6 +92,9 @@ func (s *Service) RemoveAttendee(ctx context.Context, a accounts.Actor, lectureI
 	}
 	_, err := s.db.Client.Attendance.Delete().
 		Where(attendance.LectureID(lectureID), attendance.PersonID(personID)).Exec(ctx)
+	if err == nil {
+		s.attended(ctx, personID)
+	}
 	return err
 }
 
@@ -189,6 +198,7 @@ func (s *Service) CheckIn(ctx context.Context, a accounts.Actor, code string) (*
 	if err != nil {
 		return nil, fmt.Errorf("checking in to lecture %d: %w", l.ID, err)
 	}
+	s.attended(ctx, a.PersonID)
 	return att, nil
 }
 

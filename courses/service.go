@@ -50,6 +50,9 @@ type Service struct {
 	// lesson, and so also when that completes the course. It must not block for long: it runs inside
 	// the progress report.
 	OnLessonCompleted func(ctx context.Context, personID, courseID int)
+	// OnAttendance, when set (by the training package), is called after a person's attendance of an
+	// in-person session is recorded or removed: session hours count towards programs.
+	OnAttendance func(ctx context.Context, personID int)
 }
 
 // New makes the courses service over a database, a blob bucket for materials, a clock and a logger.
@@ -142,4 +145,14 @@ func mustZone(name string) *time.Location {
 		return time.FixedZone("CST", 8*3600)
 	}
 	return loc
+}
+
+// attended tells OnAttendance about each person whose attendance changed.
+func (s *Service) attended(ctx context.Context, personIDs ...int) {
+	if s.OnAttendance == nil {
+		return
+	}
+	for _, id := range personIDs {
+		s.OnAttendance(ctx, id)
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"peixun/courses"
 	"peixun/database"
 	"peixun/quizzes"
+	"peixun/training"
 )
 
 // Deps is what the HTTP layer needs: the database (for readiness), the domain services and settings.
@@ -28,6 +29,9 @@ type Deps struct {
 	Courses      *courses.Service
 	Quizzes      *quizzes.Service
 	Certificates *certificates.Service
+	Training     *training.Service
+	// Scheduler runs the scheduled checks; administrators see their runs and start them by hand.
+	Scheduler *training.Scheduler
 	Log          *slog.Logger
 	Version      string
 	// BaseURL is the public address (links in QR codes and e-mails).

@@ -197,3 +197,25 @@ func cat(parts ...[]any) []any {
 	}
 	return out
 }
+
+// manyPeople is where re-synchronising person by person stops paying off against one set-based pass
+// over every active program.
+const manyPeople = 50
+
+// OnPeopleChanged brings enrollment up to date after people were hired, transferred, re-categorised,
+// suspended or marked as left (accounts calls it after person edits and roster imports). Nil or many
+// ids re-synchronise every active program in a few set-based statements; a few ids go one by one.
+// Errors are logged, not returned: the nightly sweep repairs whatever an event missed.
+func (s *Service) OnPeopleChanged(ctx context.Context, personIDs []int) {
+	if len(personIDs) > 0 && len(personIDs) <= manyPeople {
+		for _, id := range personIDs {
+			if err := s.OnPersonChanged(ctx, id); err != nil {
+				s.log.Error("re-synchronising enrollment", "person", id, "error", err.Error())
+			}
+		}
+		return
+	}
+	if _, err := s.sweep(ctx, nil, false); err != nil {
+		s.log.Error("re-synchronising enrollment of every program", "error", err.Error())
+	}
+}

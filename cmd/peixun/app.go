@@ -18,7 +18,11 @@ import (
 	"peixun/certificates"
 	"peixun/courses"
 	"peixun/database"
+	"peixun/ent"
+	"peixun/ent/course"
+	"peixun/ent/quiz"
 	"peixun/quizzes"
+	"peixun/training"
 )
 
 // app is the wired platform: configuration, database and domain services.
@@ -26,11 +30,12 @@ type app struct {
 	cfg      Config
 	log      *slog.Logger
 	db       *database.DB
+	bucket   *blob.Bucket
 	accounts *accounts.Service
 	courses  *courses.Service
-	bucket   *blob.Bucket
 	quizzes  *quizzes.Service
 	certs    *certificates.Service
+	training *training.Service
 }
 
 func openApp(ctx context.Context, migrate bool) (*app, error) {
@@ -43,35 +48,77 @@ func openApp(ctx context.Context, migrate bool) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	a := &app{cfg: cfg, log: log, db: db}
+	if err := a.wire(ctx, migrate); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// wire builds the domain services and connects their hooks: study and exam events re-evaluate
+// enrollment at once, and changes to people re-synchronise it.
+func (a *app) wire(ctx context.Context, migrate bool) error {
+	cfg, log, db := a.cfg, a.log, a.db
 	if migrate {
 		if err := db.Migrate(ctx); err != nil {
-			db.Close()
-			return nil, err
+			return err
 		}
 	}
-	a := &app{cfg: cfg, log: log, db: db, accounts: accounts.New(db, time.Now, log), quizzes: quizzes.New(db, time.Now, log)}
+	var err error
 	if a.bucket, err = openBucket(ctx, cfg.BlobURL); err != nil {
-		db.Close()
-		return nil, err
+		return err
 	}
+	a.accounts = accounts.New(db, time.Now, log)
+	p := &a.accounts.Policy
+	p.SessionIdle, p.SessionAbsolute = cfg.SessionIdle, cfg.SessionAbsolute
+	p.MaxFailures, p.LockFor, p.IPAttempts, p.IPWindow = cfg.MaxFailures, cfg.LockFor, cfg.IPAttempts, cfg.IPWindow
 	a.courses = courses.New(db, a.bucket, time.Now, log)
-	a.certs, err = certificates.New(certificates.Config{DB: db, Now: time.Now, Logger: log, FontPath: cfg.CertFont,
-		BaseURL: cfg.BaseURL, Issuer: cfg.Issuer})
-	if err != nil {
-		db.Close()
-		return nil, err
+	a.quizzes = quizzes.New(db, time.Now, log)
+	if a.certs, err = certificates.New(certificates.Config{DB: db, Now: time.Now, Logger: log, FontPath: cfg.CertFont,
+		BaseURL: cfg.BaseURL, Issuer: cfg.Issuer}); err != nil {
+		return err
 	}
 	if w := a.certs.FontWarning(); w != "" {
 		log.Warn("certificates cannot be rendered yet", "reason", w)
 	}
-	p := &a.accounts.Policy
-	p.SessionIdle, p.SessionAbsolute = cfg.SessionIdle, cfg.SessionAbsolute
-	p.MaxFailures, p.LockFor, p.IPAttempts, p.IPWindow = cfg.MaxFailures, cfg.LockFor, cfg.IPAttempts, cfg.IPWindow
-	return a, nil
+	var mailer training.Mailer
+	if cfg.SMTPHost != "" {
+		if mailer, err = training.NewSMTPMailer(training.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort,
+			Username: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS}); err != nil {
+			return err
+		}
+	}
+	if a.training, err = training.New(training.Config{DB: db, Now: time.Now, Logger: log, Certificates: a.certs,
+		Mailer: mailer, BaseURL: cfg.BaseURL}); err != nil {
+		return err
+	}
+	a.courses.OnLessonCompleted = a.training.OnLessonCompleted
+	a.courses.OnAttendance = a.training.OnAttendance
+	a.accounts.OnPeopleChanged = a.training.OnPeopleChanged
+	return nil
+}
+
+// scheduler registers every scheduled check with the configured schedules.
+func (a *app) scheduler() (*training.Scheduler, error) {
+	sch := training.NewScheduler(training.SchedulerConfig{DB: a.db, Logger: a.log})
+	schedules := map[string]string{}
+	for _, kv := range a.cfg.Schedules {
+		name, spec, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, fmt.Errorf("PEIXUN_SCHEDULES: %q is not name=spec", kv)
+		}
+		schedules[strings.TrimSpace(name)] = strings.TrimSpace(spec)
+	}
+	err := a.training.RegisterJobs(sch, training.Jobs{Schedules: schedules, PurgeSessions: a.accounts.PurgeSessions,
+		AutoSubmit: a.quizzes.SubmitExpired})
+	return sch, err
 }
 
 func (a *app) close() {
-	a.bucket.Close()
+	if a.bucket != nil {
+		a.bucket.Close()
+	}
 	a.db.Close()
 }
 
@@ -114,6 +161,18 @@ func (a *app) seedDemo(ctx context.Context) (bool, error) {
 	}
 	if err := quizzes.SeedDemo(ctx, a.quizzes, trainer); err != nil {
 		return false, fmt.Errorf("seeding demo quizzes: %w", err)
+	}
+	courseIDs, err := a.db.Client.Course.Query().Order(ent.Asc(course.FieldID)).IDs(ctx)
+	if err != nil {
+		return false, err
+	}
+	exam, err := a.db.Client.Quiz.Query().Where(quiz.ModeEQ(quiz.ModeExam)).Order(ent.Asc(quiz.FieldID)).First(ctx)
+	if err != nil {
+		return false, fmt.Errorf("finding the demo exam: %w", err)
+	}
+	if _, err := training.SeedDemo(ctx, a.training, training.DemoOptions{CourseIDs: courseIDs, QuizID: exam.ID,
+		CreatedBy: ids[accounts.DemoAccounts.Admin]}); err != nil {
+		return false, fmt.Errorf("seeding demo programs: %w", err)
 	}
 	a.log.Info("demo data created", "accounts", "admin, trainer, manager, learner1, learner2", "password", accounts.DemoPassword)
 	return true, nil

@@ -31,6 +31,14 @@ type Config struct {
 	LockFor         time.Duration `env:"LOGIN_LOCK_FOR" envDefault:"15m"`
 	IPAttempts      int           `env:"LOGIN_IP_ATTEMPTS" envDefault:"30"`
 	IPWindow        time.Duration `env:"LOGIN_IP_WINDOW" envDefault:"5m"`
+	Scheduler       bool          `env:"SCHEDULER" envDefault:"true"`
+	Schedules       []string      `env:"SCHEDULES" envSeparator:";"`
+	SMTPHost        string        `env:"SMTP_HOST"`
+	SMTPPort        int           `env:"SMTP_PORT" envDefault:"587"`
+	SMTPUser        string        `env:"SMTP_USER"`
+	SMTPPassword    string        `env:"SMTP_PASSWORD"`
+	SMTPFrom        string        `env:"SMTP_FROM" envDefault:"培训平台 <peixun@localhost>"`
+	SMTPTLS         string        `env:"SMTP_TLS" envDefault:"starttls"`
 }
 
 func loadConfig() (Config, error) {

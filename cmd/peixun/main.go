@@ -27,6 +27,7 @@ func init() {
 		{"serve", "peixun serve [--addr :8080]", "Start the web server (the default). Migrates and seeds the demo on an empty database unless turned off.", runServe},
 		{"migrate", "peixun migrate", "Bring the database schema up to date and exit.", runMigrate},
 		{"seed", "peixun seed [--scale N]", "Fill an empty database with the demo bureau (or a large dataset of N people) and exit.", runSeed},
+		{"check", "peixun check JOB | --list", "Run one scheduled check now (sweep, reminders, …) and print its record.", runCheck},
 		{"user", "peixun user add|passwd|token …", "Create an administrator, reset a password, or issue an API token.", runUser},
 		{"version", "peixun version", "Print the version.", func(context.Context, []string) error { fmt.Println("peixun", version); return nil }},
 	}

@@ -34,7 +34,18 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	srv, err := handlers.New(handlers.Deps{DB: a.db, Accounts: a.accounts, Courses: a.courses, Quizzes: a.quizzes, Certificates: a.certs,
+	sch, err := a.scheduler()
+	if err != nil {
+		return err
+	}
+	if a.cfg.Scheduler {
+		if err := sch.Start(ctx); err != nil {
+			return fmt.Errorf("starting the scheduled checks: %w", err)
+		}
+		defer sch.Stop()
+	}
+	srv, err := handlers.New(handlers.Deps{DB: a.db, Accounts: a.accounts, Courses: a.courses, Quizzes: a.quizzes,
+		Certificates: a.certs, Training: a.training, Scheduler: sch,
 		Log: a.log, Version: version, BaseURL: a.cfg.BaseURL,
 		CookieSecure: a.cfg.CookieSecure, TrustedProxies: a.cfg.TrustedProxies})
 	if err != nil {
