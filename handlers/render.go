@@ -42,6 +42,7 @@ type Page struct {
 	Form   map[string]string // values to put back into a form after an error
 	Data   any
 	Nav    []NavItem
+	Unread int // unread notifications of the caller, shown beside the inbox link
 	cat    Catalog
 }
 
@@ -145,6 +146,11 @@ func (s *Server) page(c echo.Context, titleKey string, data any) *Page {
 		if cl.Session != nil {
 			p.CSRF = cl.Session.Csrf
 		}
+		if s.Training != nil {
+			if n, err := s.Training.UnreadCount(c.Request().Context(), cl.Person.ID); err == nil {
+				p.Unread = n
+			}
+		}
 		p.Nav = s.nav(p)
 	} else {
 		p.CSRF = anonCSRF(c)
@@ -174,6 +180,10 @@ func (s *Server) nav(p *Page) []NavItem {
 		{Href: "/", Label: p.T("nav.home")},
 		{Href: "/courses", Label: p.T("nav.courses")},
 		{Href: "/quizzes", Label: p.T("nav.quizzes")},
+		{Href: "/certificates", Label: p.T("nav.certificates")},
+	}
+	if p.Has(accounts.RoleTrainer) || p.Has(accounts.RoleManager) || p.Has(accounts.RoleAdmin) {
+		items = append(items, NavItem{Href: "/programs", Label: p.T("nav.programs")})
 	}
 	if p.Has(accounts.RoleTrainer) || p.Has(accounts.RoleAdmin) {
 		items = append(items,
@@ -187,7 +197,14 @@ func (s *Server) nav(p *Page) []NavItem {
 			NavItem{Href: "/people", Label: p.T("nav.people")},
 			NavItem{Href: "/roster/import", Label: p.T("nav.roster")})
 	}
-	items = append(items, NavItem{Href: "/profile", Label: p.T("nav.profile")})
+	if p.Has(accounts.RoleAdmin) {
+		items = append(items, NavItem{Href: "/admin/jobs", Label: p.T("nav.jobs")})
+	}
+	inbox := p.T("nav.inbox")
+	if p.Unread > 0 {
+		inbox = p.T("nav.inbox_unread", "n", p.Unread)
+	}
+	items = append(items, NavItem{Href: "/inbox", Label: inbox}, NavItem{Href: "/profile", Label: p.T("nav.profile")})
 	for i := range items {
 		items[i].Active = items[i].Href == p.Path || (items[i].Href != "/" && strings.HasPrefix(p.Path, items[i].Href))
 	}
