@@ -61,20 +61,31 @@ func (s *Service) MyCourses(ctx context.Context, a accounts.Actor, search string
 		return nil, 0, fmt.Errorf("listing courses: %w", err)
 	}
 	cards := make([]CourseCard, len(cs))
-	ids := make([]int, len(cs))
 	for i, c := range cs {
-		ids[i] = c.ID
 		cards[i] = CourseCard{ID: c.ID, Title: c.Title, Summary: c.Summary, Tags: c.Tags,
 			CreditHours: c.CreditHours, Assigned: isAssigned[c.ID]}
 	}
-	if len(ids) == 0 {
-		return cards, total, nil
+	if err := s.fillProgress(ctx, a.PersonID, cards); err != nil {
+		return nil, 0, err
+	}
+	return cards, total, nil
+}
+
+// fillProgress counts the lessons of each card's course and the person's progress on them, in one
+// grouped query.
+func (s *Service) fillProgress(ctx context.Context, personID int, cards []CourseCard) error {
+	if len(cards) == 0 {
+		return nil
+	}
+	ids := make([]int, len(cards))
+	for i, c := range cards {
+		ids[i] = c.ID
 	}
 	rows, err := s.db.SQL.QueryContext(ctx, `SELECT l.course_id, COUNT(l.id), COUNT(p.completed_at), COALESCE(SUM(p.seconds_studied), 0)
 FROM lessons l LEFT JOIN lesson_progresses p ON p.lesson_id = l.id AND p.person_id = ?
-WHERE l.course_id IN (`+placeholders(len(ids))+`) GROUP BY l.course_id`, append([]any{a.PersonID}, intArgs(ids)...)...)
+WHERE l.course_id IN (`+placeholders(len(ids))+`) GROUP BY l.course_id`, append([]any{personID}, intArgs(ids)...)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("counting progress: %w", err)
+		return fmt.Errorf("counting progress: %w", err)
 	}
 	defer rows.Close()
 	at := make(map[int]*CourseCard, len(cards))
@@ -84,12 +95,12 @@ WHERE l.course_id IN (`+placeholders(len(ids))+`) GROUP BY l.course_id`, append(
 	for rows.Next() {
 		var id, n, done, secs int
 		if err := rows.Scan(&id, &n, &done, &secs); err != nil {
-			return nil, 0, fmt.Errorf("counting progress: %w", err)
+			return fmt.Errorf("counting progress: %w", err)
 		}
 		c := at[id]
 		c.Lessons, c.LessonsDone, c.SecondsStudied = n, done, secs
 	}
-	return cards, total, rows.Err()
+	return rows.Err()
 }
 
 // LessonView is a lesson on the course page, with the person's progress.

@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"peixun/accounts"
+	"peixun/courses"
 	"peixun/database"
 	"peixun/database/dbtest"
 	"peixun/handlers"
+	"peixun/quizzes"
 )
 
 // clock is a settable time source so that tests can move time forward.
@@ -42,6 +44,10 @@ type env struct {
 	srv   *httptest.Server
 	clock *clock
 	ids   map[string]int
+	// courses is the courses domain on the same clock, over a file bucket in blobDir, with the demo courses.
+	courses *courses.Service
+	blobDir string
+	quiz    *quizzes.Service // the quizzes domain, with the demo bank and quizzes
 }
 
 func newEnv(t testing.TB) *env {
@@ -54,13 +60,18 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatalf("seeding demo: %v", err)
 	}
-	s, err := handlers.New(handlers.Deps{DB: db, Accounts: acc, Log: log, Version: "test"})
+	qz := quizzes.New(db, clk.Now, log)
+	if err := quizzes.SeedDemo(context.Background(), qz, ids["trainer"]); err != nil {
+		t.Fatalf("seeding demo quizzes: %v", err)
+	}
+	cs, blobDir := newCourses(t, db, clk, log, ids["trainer"])
+	s, err := handlers.New(handlers.Deps{DB: db, Accounts: acc, Courses: cs, Quizzes: qz, Log: log, Version: "test"})
 	if err != nil {
 		t.Fatalf("building server: %v", err)
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, acc: acc, srv: srv, clock: clk, ids: ids}
+	return &env{t: t, db: db, acc: acc, srv: srv, clock: clk, ids: ids, courses: cs, blobDir: blobDir, quiz: qz}
 }
 
 // client is a browser: a cookie jar, no automatic redirects, and the last CSRF token seen.

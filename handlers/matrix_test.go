@@ -58,6 +58,96 @@ var matrix = map[string]string{
 	"GET /api/v1/people/:id":               "uffaa",
 	"POST /api/v1/people":                  "uffaa",
 	"PATCH /api/v1/people/:id":             "uffaa",
+	// Quizzes (issue 4): :attempt is learner1's attempt at the demo practice quiz.
+	"GET /quizzes":                             "uaaaa",
+	"GET /quizzes/:quiz/start":                 "uaaaa",
+	"POST /quizzes/:quiz/start":                "uaaaa",
+	"GET /attempts/:attempt":                   "uafff",
+	"POST /attempts/:attempt/submit":           "uafff",
+	"GET /my/attempts":                         "uaaaa",
+	"GET /my/wrong-book":                       "uaaaa",
+	"POST /my/wrong-book/practice":             "uaaaa",
+	"GET /manage/questions":                    "ufafa",
+	"GET /manage/questions/new":                "ufafa",
+	"POST /manage/questions":                   "ufafa",
+	"GET /manage/questions/import":             "ufafa",
+	"POST /manage/questions/import/preview":    "ufafa",
+	"POST /manage/questions/import":            "ufafa",
+	"GET /manage/questions/template":           "ufafa",
+	"GET /manage/questions/export":             "ufafa",
+	"GET /manage/questions/:question":          "ufafa",
+	"POST /manage/questions/:question":         "ufafa",
+	"POST /manage/questions/:question/retire":  "ufafa",
+	"POST /manage/categories":                  "ufafa",
+	"POST /manage/categories/:category":        "ufafa",
+	"POST /manage/categories/:category/delete": "ufafa",
+	"GET /manage/quizzes":                      "ufaaa",
+	"GET /manage/quizzes/new":                  "ufafa",
+	"POST /manage/quizzes":                     "ufafa",
+	"GET /manage/quizzes/:quiz":                "ufafa",
+	"POST /manage/quizzes/:quiz":               "ufafa",
+	"POST /manage/quizzes/:quiz/status":        "ufafa",
+	"GET /manage/quizzes/:quiz/results":        "ufaaa",
+	"GET /manage/quizzes/:quiz/results.xlsx":   "ufaaa",
+	"GET /manage/quizzes/:quiz/statistics":     "ufafa",
+	"GET /manage/quizzes/:quiz/grading":        "ufafa",
+	"POST /manage/quizzes/:quiz/grading":       "ufafa",
+	"GET /manage/quizzes/:quiz/ranking":        "ufafa",
+	"GET /manage/attempts/:attempt":            "ufafa",
+	"GET /api/v1/quizzes":                      "uaaaa",
+	"GET /api/v1/quizzes/:quiz":                "uaaaa",
+	"POST /api/v1/quizzes/:quiz/attempts":      "uaaaa",
+	"GET /api/v1/attempts/:attempt":            "uafff",
+	"POST /api/v1/attempts/:attempt/answers":   "uafff",
+	"POST /api/v1/attempts/:attempt/submit":    "uafff",
+	"GET /api/v1/my/attempts":                  "uaaaa",
+	"GET /api/v1/questions":                    "ufafa",
+	"GET /api/v1/questions/:question":          "ufafa",
+	"POST /api/v1/questions":                   "ufafa",
+	"POST /api/v1/questions/import":            "ufafa",
+	// -- quizzes matrix end --
+	// Courses (issue 3): :id is the first demo course, its text lesson (learner1 has studied it, so it
+	// cannot be deleted), its PDF, and a session the demo trainer recorded; :code stays an unknown code.
+	"GET /manage/courses":                        "ufafa",
+	"GET /manage/courses/new":                    "ufafa",
+	"POST /manage/courses":                       "ufafa",
+	"GET /manage/courses/:id":                    "ufafa",
+	"POST /manage/courses/:id":                   "ufafa",
+	"POST /manage/courses/:id/status":            "ufafa",
+	"POST /manage/courses/:id/delete":            "ufafa",
+	"GET /manage/courses/:id/lessons/new":        "ufafa",
+	"POST /manage/courses/:id/lessons":           "ufafa",
+	"GET /manage/lessons/:id":                    "ufafa",
+	"POST /manage/lessons/:id":                   "ufafa",
+	"POST /manage/lessons/:id/delete":            "ufafa",
+	"POST /manage/lessons/:id/up":                "ufafa",
+	"POST /manage/lessons/:id/down":              "ufafa",
+	"POST /manage/materials":                     "ufafa",
+	"GET /materials/:id":                         "uaaaa",
+	"GET /courses":                               "uaaaa",
+	"GET /courses/:id":                           "uaaaa",
+	"GET /lessons/:id":                           "uaaaa",
+	"GET /manage/lectures":                       "ufafa",
+	"GET /manage/lectures/new":                   "ufafa",
+	"POST /manage/lectures":                      "ufafa",
+	"GET /manage/lectures/:id":                   "ufafa",
+	"POST /manage/lectures/:id/attendees":        "ufafa",
+	"POST /manage/lectures/:id/attendees/remove": "ufafa",
+	"POST /manage/lectures/:id/checkin":          "ufafa",
+	"GET /manage/lectures/:id/qr.png":            "ufafa",
+	"GET /checkin":                               "uaaaa",
+	"GET /checkin/:code":                         "uaaaa",
+	"POST /checkin/:code":                        "uaaaa",
+	"GET /api/v1/courses":                        "uaaaa",
+	"GET /api/v1/courses/:id":                    "uaaaa",
+	"POST /api/v1/lessons/:id/progress":          "uaaaa",
+	"GET /api/v1/me/progress":                    "uaaaa",
+	"GET /api/v1/me/hours":                       "uaaaa",
+	"GET /api/v1/lectures":                       "ufafa",
+	"POST /api/v1/lectures":                      "ufafa",
+	"GET /api/v1/lectures/:id/attendees":         "ufafa",
+	"POST /api/v1/lectures/:id/attendees":        "ufafa",
+	// -- courses matrix end --
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -72,6 +162,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/units/":          strconv.Itoa(e.ids["unit:YH-ZFD-LZ-1"]),
 		"/people/":         strconv.Itoa(e.ids["learner1"]),
 		"/profile/tokens/": strconv.Itoa(tok.ID),
+	}
+	for k, v := range courseMatrixIDs(t, e) { // /courses/, /lessons/, /materials/, /lectures/ :id
+		ids[k] = v
+	}
+	for k, v := range quizMatrixIDs(t, e) { // named params (:quiz, :question, …) of the quizzes routes
+		ids[k] = v
 	}
 	s, err := handlers.New(handlers.Deps{DB: e.db, Accounts: e.acc})
 	if err != nil {
@@ -109,6 +205,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 func fillPath(p string, ids map[string]string) string {
 	p = strings.Replace(p, "/*", "/css/app.css", 1)
+	for name, id := range ids { // a key ":name" fills that named parameter
+		if strings.HasPrefix(name, ":") {
+			p = strings.Replace(p, name, id, 1)
+		}
+	}
 	for prefix, id := range ids {
 		if i := strings.Index(p, prefix+":id"); i >= 0 {
 			return p[:i] + prefix + id + p[i+len(prefix)+3:]

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"peixun/courses"
 	"peixun/ent"
 )
 
@@ -14,6 +15,8 @@ type ProfileView struct {
 	UnitName string
 	Tokens   []*ent.APIToken
 	NewToken string // shown once, right after it is created
+	Year     int
+	Hours    *courses.Hours // credit hours of this year; nil without the courses service
 }
 
 func (s *Server) profile(c echo.Context) error {
@@ -31,7 +34,16 @@ func (s *Server) renderProfile(c echo.Context, p *Page, status int, newToken str
 	if err != nil {
 		return err
 	}
-	p.Data = ProfileView{Person: cl.Person, UnitName: names[cl.Person.UnitID], Tokens: tokens, NewToken: newToken}
+	v := ProfileView{Person: cl.Person, UnitName: names[cl.Person.UnitID], Tokens: tokens, NewToken: newToken}
+	if s.Courses != nil {
+		v.Year = s.Accounts.Now().In(shanghai).Year()
+		h, err := s.Courses.HoursForYear(ctx, cl.Person.ID, v.Year)
+		if err != nil {
+			return err
+		}
+		v.Hours = &h
+	}
+	p.Data = v
 	return s.render(c, status, "profile.html", p)
 }
 

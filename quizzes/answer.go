@@ -47,6 +47,14 @@ func (s *Service) paperOf(a *ent.Attempt) ([]PaperItem, error) {
 // the attempt is in progress and before its deadline plus grace, so a save racing a submit can never
 // be half counted. Objective kinds are graded here, so that submitting is a sum.
 func (s *Service) SaveAnswer(ctx context.Context, attemptID, personID, questionID int, response []string, seq int) (SaveResult, error) {
+	// Whose attempt it is comes first, so that another person learns nothing from validation errors.
+	a, err := s.attemptForSave(ctx, attemptID)
+	if ent.IsNotFound(err) || (err == nil && a.PersonID != personID) {
+		return SaveResult{}, fault.NotFoundf("attempt")
+	}
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("loading attempt %d: %w", attemptID, err)
+	}
 	if seq < 1 {
 		return SaveResult{}, fault.Field("seq", "answer.seq_invalid", "got", seq)
 	}
@@ -57,13 +65,6 @@ func (s *Service) SaveAnswer(ctx context.Context, attemptID, personID, questionI
 		if utf8.RuneCountInString(r) > maxStem {
 			return SaveResult{}, fault.Field("response", "answer.too_long", "max", maxStem)
 		}
-	}
-	a, err := s.client().Attempt.Get(ctx, attemptID)
-	if ent.IsNotFound(err) || (err == nil && a.PersonID != personID) {
-		return SaveResult{}, fault.NotFoundf("attempt")
-	}
-	if err != nil {
-		return SaveResult{}, fmt.Errorf("loading attempt %d: %w", attemptID, err)
 	}
 	if err := s.refuseClosed(ctx, a); err != nil {
 		return SaveResult{}, err
@@ -129,6 +130,30 @@ func (s *Service) SaveAnswer(ctx context.Context, attemptID, personID, questionI
 		res.Correct, res.Answer, res.Explanation = &correct, q.Answer, q.Explanation
 	}
 	return res, nil
+}
+
+// attemptForSave returns the attempt an answer is saved into. An attempt in progress is cached: its
+// person, paper and deadline never change, and whether it is still open is checked again by the
+// saving statement itself (a closed attempt changes no row and is then read afresh), so a save is
+// one statement on the database instead of a read and a write.
+func (s *Service) attemptForSave(ctx context.Context, id int) (*ent.Attempt, error) {
+	s.papersMu.Lock()
+	a, ok := s.open[id]
+	s.papersMu.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := s.client().Attempt.Get(ctx, id)
+	if err != nil || a.Status != attempt.StatusInProgress {
+		return a, err
+	}
+	s.papersMu.Lock()
+	if len(s.open) > 50000 {
+		clear(s.open)
+	}
+	s.open[id] = a
+	s.papersMu.Unlock()
+	return a, nil
 }
 
 // refuseClosed returns the error for saving into an attempt that no longer takes answers, submitting

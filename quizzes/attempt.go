@@ -38,6 +38,9 @@ func (s *Service) Start(ctx context.Context, quizID, personID int) (*ent.Attempt
 	if err != nil {
 		return nil, err
 	}
+	if owner := PersonalOwner(q); owner != 0 && owner != personID {
+		return nil, fault.NotFoundf("quiz") // another person's wrong-question practice
+	}
 	now := s.clock()
 	if q.Status != quiz.StatusPublished {
 		return nil, fault.New(fault.Conflict, "quiz.not_published")

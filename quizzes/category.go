@@ -72,7 +72,7 @@ func (s *Service) RenameCategory(ctx context.Context, id int, name string) (*ent
 	}
 	c, err := s.client().QuestionCategory.UpdateOneID(id).SetName(name).Save(ctx)
 	if ent.IsNotFound(err) {
-		return nil, fault.NotFoundf("category")
+		return nil, fault.NotFoundf("question_category")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("renaming category %d: %w", id, err)
@@ -97,7 +97,7 @@ func (s *Service) DeleteCategory(ctx context.Context, id int) error {
 	}
 	if err := s.client().QuestionCategory.DeleteOneID(id).Exec(ctx); err != nil {
 		if ent.IsNotFound(err) {
-			return fault.NotFoundf("category")
+			return fault.NotFoundf("question_category")
 		}
 		return fmt.Errorf("deleting category %d: %w", id, err)
 	}

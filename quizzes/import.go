@@ -32,9 +32,10 @@ type ParsedQuestion struct {
 type Problem struct {
 	Name    string
 	Line    int
-	Field   string // the field at fault, when known
-	Code    string // message key, e.g. "import.unsupported_kind"
-	Detail  string // what was found, in the file's words
+	Field   string         // the field at fault, when known
+	Code    string         // message key, e.g. "import.unsupported_kind"
+	Detail  string         // what was found, in the file's words
+	Args    map[string]any // the message's placeholders, for validation problems
 	Skipped bool
 }
 
@@ -75,7 +76,7 @@ func (p *Preview) add(q ParsedQuestion) {
 	if err := q.Input.validate(); err != nil {
 		pr := Problem{Name: q.Name, Line: q.Line, Code: "import.invalid_question", Detail: err.Error()}
 		if f, ok := fault.As(err); ok {
-			pr.Code, pr.Field = f.Code, f.Field
+			pr.Code, pr.Field, pr.Args = f.Code, f.Field, f.Args
 		}
 		p.Problems = append(p.Problems, pr)
 		return

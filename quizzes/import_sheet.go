@@ -162,7 +162,7 @@ func parseSheet(rows [][]string, p *Preview) error {
 		if d := get("难度"); d != "" {
 			n, err := strconv.Atoi(d)
 			if err != nil {
-				p.Problems = append(p.Problems, Problem{Name: name, Line: line, Field: "difficulty", Code: "question.difficulty_range", Detail: d})
+				p.Problems = append(p.Problems, Problem{Name: name, Line: line, Field: "difficulty", Code: "question.difficulty_range", Detail: d, Args: map[string]any{"min": 1, "max": 5, "got": d}})
 				continue
 			}
 			in.Difficulty = n

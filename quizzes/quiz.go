@@ -38,6 +38,9 @@ type Rule struct {
 	CategoryID  int     `json:"category_id,omitempty"`
 	Difficulty  int     `json:"difficulty,omitempty"`
 	Points      float64 `json:"points"`
+	// ForPerson marks a personal quiz (practice over one person's wrong-question book): only that
+	// person sees it or may start it. It is stored with the rules so that no column is needed.
+	ForPerson int `json:"for_person,omitempty"`
 }
 
 // size is how many questions the rule puts on a paper.
@@ -64,6 +67,7 @@ type QuizInput struct {
 	PartialCredit    bool
 	Review           string // default after_submit
 	Publish          bool   // publish now (otherwise a draft)
+	ForPerson        int    // a personal quiz, seen and taken only by this person (0: everyone)
 }
 
 func (in *QuizInput) validate() error {
@@ -255,6 +259,9 @@ type quizMutation interface {
 }
 
 func applyQuiz(m quizMutation, in QuizInput) {
+	for i := range in.Rules {
+		in.Rules[i].ForPerson = in.ForPerson
+	}
 	m.SetTitle(in.Title)
 	m.SetDescription(strings.TrimSpace(in.Description))
 	m.SetMode(quiz.Mode(in.Mode))

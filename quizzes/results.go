@@ -124,7 +124,7 @@ func (s *Service) PracticeWrongQuestions(ctx context.Context, personID int) (*en
 		return nil, faultNothingToPractise()
 	}
 	return s.CreateQuiz(ctx, QuizInput{Title: "错题练习", Mode: ModePractice, Rules: []Rule{{QuestionIDs: ids, Points: 1}},
-		ShuffleQuestions: true, ShuffleOptions: true, Publish: true}, personID)
+		ShuffleQuestions: true, ShuffleOptions: true, Publish: true, ForPerson: personID}, personID)
 }
 
 // ResultRow is one attempt on the trainer's results page and export.
@@ -171,7 +171,12 @@ func (s *Service) QuizResults(ctx context.Context, quizID int) ([]ResultRow, err
 // ExportResultsXLSX writes a quiz's results as a spreadsheet with the stream writer, so memory stays
 // flat for a bureau-wide exam. Times are shown in Asia/Shanghai.
 func (s *Service) ExportResultsXLSX(ctx context.Context, quizID int, w io.Writer) error {
-	results, err := s.QuizResults(ctx, quizID)
+	return s.ExportResultsXLSXIn(ctx, quizID, "/", w)
+}
+
+// ExportResultsXLSXIn exports the results of the people within scopePath (see QuizResultsIn).
+func (s *Service) ExportResultsXLSXIn(ctx context.Context, quizID int, scopePath string, w io.Writer) error {
+	results, err := s.QuizResultsIn(ctx, quizID, scopePath)
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ type Service struct {
 	// Frozen papers never change either; SaveAnswer reads them on every save.
 	papersMu sync.Mutex
 	papers   map[int][]PaperItem
+	open     map[int]*ent.Attempt // attempts in progress, for SaveAnswer (see attemptForSave)
 }
 
 // New makes a Service. now is the clock (nil means time.Now); log may be nil.
@@ -42,7 +43,7 @@ func New(db *database.DB, now func() time.Time, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Service{db: db, now: now, log: log, grace: DefaultGrace, papers: map[int][]PaperItem{}}
+	return &Service{db: db, now: now, log: log, grace: DefaultGrace, papers: map[int][]PaperItem{}, open: map[int]*ent.Attempt{}}
 }
 
 // SetGrace changes how long answers are accepted after the deadline.

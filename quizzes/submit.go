@@ -139,6 +139,7 @@ func (s *Service) GradeManually(ctx context.Context, attemptID, questionID int, 
 type PendingAnswer struct {
 	AttemptID  int      `json:"attempt_id"`
 	PersonID   int      `json:"person_id"`
+	PersonName string   `json:"person_name"`
 	QuestionID int      `json:"question_id"`
 	Response   []string `json:"response"`
 	MaxPoints  float64  `json:"max_points"`
@@ -146,8 +147,8 @@ type PendingAnswer struct {
 
 // PendingGrading lists the answers of a quiz that wait for manual grading, oldest attempt first.
 func (s *Service) PendingGrading(ctx context.Context, quizID int) ([]PendingAnswer, error) {
-	rows, err := s.db.SQL.QueryContext(ctx, `SELECT a.attempt_id, t.person_id, a.question_id, a.response, a.max_points
- FROM answers a JOIN attempts t ON t.id = a.attempt_id
+	rows, err := s.db.SQL.QueryContext(ctx, `SELECT a.attempt_id, t.person_id, p.name, a.question_id, a.response, a.max_points
+ FROM answers a JOIN attempts t ON t.id = a.attempt_id JOIN persons p ON p.id = t.person_id
  WHERE t.quiz_id = ? AND t.status = 'submitted' AND a.points IS NULL
  ORDER BY t.submitted_at, a.attempt_id, a.question_id`, quizID)
 	if err != nil {
@@ -158,7 +159,7 @@ func (s *Service) PendingGrading(ctx context.Context, quizID int) ([]PendingAnsw
 	for rows.Next() {
 		var p PendingAnswer
 		var resp []byte
-		if err := rows.Scan(&p.AttemptID, &p.PersonID, &p.QuestionID, &resp, &p.MaxPoints); err != nil {
+		if err := rows.Scan(&p.AttemptID, &p.PersonID, &p.PersonName, &p.QuestionID, &resp, &p.MaxPoints); err != nil {
 			return nil, fmt.Errorf("listing answers to grade for quiz %d: %w", quizID, err)
 		}
 		_ = json.Unmarshal(resp, &p.Response) // written by SaveAnswer as a JSON array
