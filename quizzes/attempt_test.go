@@ -268,3 +268,40 @@ func TestConcurrentStartAndDoubleSubmit(t *testing.T) {
 		t.Fatalf("after double submit: %+v %v", a, err)
 	}
 }
+
+func TestOnGradedHook(t *testing.T) {
+	s, db, clk := newService(t)
+	ctx := context.Background()
+	var got [][2]int
+	s.OnGraded = func(_ context.Context, personID, quizID int) { got = append(got, [2]int{personID, quizID}) }
+	cat := mustCategory(t, s, "挂钩", 0)
+	singles(t, s, cat, 3)
+	q, err := s.CreateQuiz(ctx, QuizInput{Title: "挂钩", Mode: "exam", Rules: []Rule{{Count: 2, Kind: KindSingle, CategoryID: cat, Points: 5}},
+		TimeLimit: 10 * time.Minute, PassScore: 5, AttemptsAllowed: 3, Publish: true}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPerson(t, db, 0)
+	a, err := s.Start(ctx, q.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a double submit is reported once
+		if _, err := s.Submit(ctx, a.ID, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 1 || got[0] != [2]int{p.ID, q.ID} {
+		t.Fatalf("OnGraded calls %v, want one for person %d and quiz %d", got, p.ID, q.ID)
+	}
+	if _, err := s.Start(ctx, q.ID, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(11*time.Minute + DefaultGrace)
+	if n, err := s.SubmitExpired(ctx); err != nil || n != 1 {
+		t.Fatalf("SubmitExpired: %d %v", n, err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("an expired attempt was not reported as graded: %v", got)
+	}
+}

@@ -4,6 +4,7 @@
 package quizzes
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"sync"
@@ -33,6 +34,10 @@ type Service struct {
 	papersMu sync.Mutex
 	papers   map[int][]PaperItem
 	open     map[int]*ent.Attempt // attempts in progress, for SaveAnswer (see attemptForSave)
+
+	// OnGraded, when set (by the training package), is called after an attempt is fully graded, so
+	// that programs requiring the quiz re-evaluate the person at once.
+	OnGraded func(ctx context.Context, personID, quizID int)
 }
 
 // New makes a Service. now is the clock (nil means time.Now); log may be nil.

@@ -71,14 +71,41 @@ func (s *Service) finalize(ctx context.Context, attemptID int, at *time.Time) (b
 	}
 	if n == 1 {
 		s.log.Info("attempt submitted", "attempt", attemptID, "by_clock", at == nil)
+		s.graded(ctx, attemptID)
 	}
 	return n == 1, nil
+}
+
+// graded tells OnGraded about attempts that are now fully graded, so that the programs requiring
+// their quiz are re-evaluated at once. Attempts still waiting for a trainer are told later, by
+// GradeManually.
+func (s *Service) graded(ctx context.Context, attemptIDs ...int) {
+	if s.OnGraded == nil || len(attemptIDs) == 0 {
+		return
+	}
+	done, err := s.client().Attempt.Query().Where(attempt.IDIn(attemptIDs...), attempt.StatusEQ(attempt.StatusGraded)).All(ctx)
+	if err != nil {
+		s.log.Error("reading graded attempts", "error", err.Error())
+		return
+	}
+	for _, a := range done {
+		s.OnGraded(ctx, a.PersonID, a.QuizID)
+	}
 }
 
 // SubmitExpired submits and grades every attempt whose deadline and grace have passed, in one
 // statement; the scheduler calls it every minute. It returns how many attempts it closed.
 func (s *Service) SubmitExpired(ctx context.Context) (int, error) {
 	cutoff := s.clock().Add(-s.grace)
+	var expired []int
+	if s.OnGraded != nil {
+		var err error
+		expired, err = s.client().Attempt.Query().Where(attempt.StatusEQ(attempt.StatusInProgress),
+			attempt.DeadlineNotNil(), attempt.DeadlineLT(cutoff)).IDs(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("finding expired attempts: %w", err)
+		}
+	}
 	res, err := s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
  active_key = NULL, submitted_at = deadline
  WHERE status = 'in_progress' AND deadline IS NOT NULL AND deadline < ?`, cutoff)
@@ -91,6 +118,7 @@ func (s *Service) SubmitExpired(ctx context.Context) (int, error) {
 	}
 	if n > 0 {
 		s.log.Info("expired attempts submitted", "count", n)
+		s.graded(ctx, expired...)
 	}
 	return int(n), nil
 }
@@ -132,6 +160,7 @@ func (s *Service) GradeManually(ctx context.Context, attemptID, questionID int, 
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("grading attempt %d: %w", attemptID, err)
 	}
+	s.graded(ctx, attemptID)
 	return s.client().Attempt.Get(ctx, attemptID)
 }
 

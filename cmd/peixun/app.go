@@ -95,6 +95,7 @@ func (a *app) wire(ctx context.Context, migrate bool) error {
 	}
 	a.courses.OnLessonCompleted = a.training.OnLessonCompleted
 	a.courses.OnAttendance = a.training.OnAttendance
+	a.quizzes.OnGraded = a.training.OnQuizGraded
 	a.accounts.OnPeopleChanged = a.training.OnPeopleChanged
 	return nil
 }
