@@ -28,6 +28,7 @@ func init() {
 		{"migrate", "peixun migrate", "Bring the database schema up to date and exit.", runMigrate},
 		{"seed", "peixun seed [--scale N]", "Fill an empty database with the demo bureau (or a large dataset of N people) and exit.", runSeed},
 		{"check", "peixun check JOB | --list", "Run one scheduled check now (sweep, reminders, …) and print its record.", runCheck},
+		{"load", "peixun load exam [flags]", "Drive a running server through an exam burst and check no answer was lost.", runLoad},
 		{"user", "peixun user add|passwd|token …", "Create an administrator, reset a password, or issue an API token.", runUser},
 		{"version", "peixun version", "Print the version.", func(context.Context, []string) error { fmt.Println("peixun", version); return nil }},
 	}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"peixun/database"
+	"peixun/dataset"
+	"peixun/load"
+)
+
+const loadUsage = `peixun load exam [--base URL] [--learners 2000] [--rate 1000] [--rewrites 0.1]
+  Drives a running server (seeded with peixun seed --scale) through an exam burst: signs in the
+  active learners, starts the exam for all at once, saves answers at a fixed rate, submits, prints
+  latency per request kind, then checks in the database (PEIXUN_DATABASE_URL) that every answer the
+  server acknowledged is stored. Start the server with PEIXUN_LOGIN_IP_ATTEMPTS raised: every
+  learner signs in from this one address.`
+
+func runLoad(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "exam" {
+		fmt.Fprintln(os.Stderr, "Usage: "+loadUsage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return fmt.Errorf("name a scenario: exam")
+	}
+	fs := flags("load exam", loadUsage)
+	base := fs.String("base", "http://127.0.0.1:8080", "the server to drive (this machine only)")
+	learners := fs.Int("learners", 2000, "learners starting the exam at once")
+	rate := fs.Float64("rate", 1000, "answers saved per second, held whatever the server does")
+	rewrites := fs.Float64("rewrites", 0.1, "share of saves that change an earlier answer")
+	conns := fs.Int("conns", 1024, "HTTP connections to the server")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := database.Open(cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("opening the database to choose learners and check the answers: %w", err)
+	}
+	defer db.Close()
+	names, err := load.Learners(ctx, db.SQL, *learners)
+	if err != nil {
+		return err
+	}
+	res, err := load.RunExam(ctx, load.ExamConfig{BaseURL: *base, Usernames: names, Password: dataset.Password,
+		QuizTitle: dataset.BurstQuizTitle, SaveRate: *rate, Rewrites: *rewrites, Conns: *conns, Log: os.Stdout})
+	if res != nil {
+		res.Rec.Print(os.Stdout)
+	}
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	lost, checked, err := load.Lost(ctx, db.SQL, res.Acks)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("acknowledged answers: %d (%d attempt×question pairs checked in %s); lost: %d; generator late: %d\n",
+		len(res.Acks), checked, time.Since(t0).Round(time.Millisecond), lost, res.Late)
+	if lost > 0 {
+		return fmt.Errorf("%d acknowledged answers are not in the database", lost)
+	}
+	return nil
+}
