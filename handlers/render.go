@@ -193,6 +193,7 @@ func (s *Server) nav(p *Page) []NavItem {
 	}
 	if p.Has(accounts.RoleManager) || p.Has(accounts.RoleAdmin) {
 		items = append(items,
+			NavItem{Href: "/dashboard", Label: p.T("nav.dashboard")},
 			NavItem{Href: "/units", Label: p.T("nav.units")},
 			NavItem{Href: "/people", Label: p.T("nav.people")},
 			NavItem{Href: "/roster/import", Label: p.T("nav.roster")})
