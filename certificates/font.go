@@ -83,7 +83,9 @@ func FindFont(configured string) (*Font, error) {
 	if configured != "" {
 		f, err := LoadFont(configured)
 		if err != nil {
-			return nil, fmt.Errorf("certificate font %s (%s): %w", configured, EnvFont, err)
+			// Wraps ErrNoFont too: to the rest of the package a configured font that cannot be
+			// used is no font (certificates wait for one), and the message says why.
+			return nil, fmt.Errorf("certificate font %s (%s) cannot be used: %v; %w", configured, EnvFont, err, ErrNoFont)
 		}
 		return f, nil
 	}
@@ -216,7 +218,7 @@ func coverage(cmap []byte) ([]uint64, error) {
 // fontHint turns a font error into the text an administrator should read.
 func fontHint(err error) string {
 	if errors.Is(err, ErrNoFont) {
-		return InstallHint
+		return err.Error() // InstallHint, after the reason a configured font was refused
 	}
 	return strings.TrimSpace(err.Error()) + "; " + InstallHint
 }

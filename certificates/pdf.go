@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -93,7 +94,7 @@ func renderFault(err error) error {
 	var missing *MissingGlyphsError
 	switch {
 	case errors.Is(err, ErrNoFont):
-		return fault.New(fault.Unavailable, "certificate.font_missing").With("hint", InstallHint).Because(err)
+		return fault.New(fault.Unavailable, "certificate.font_missing").With("hint", fontHint(err)).Because(err)
 	case errors.As(err, &missing):
 		return fault.New(fault.Unavailable, "certificate.font_lacks_chars").With("chars", string(missing.Runes)).Because(err)
 	}
@@ -202,7 +203,10 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest) ([]byte, erro
 	if err := validateText("program_name", d.Program); err != nil {
 		return nil, err
 	}
-	prefix := req.Prefix
+	prefix := strings.TrimRight(strings.TrimSpace(req.Prefix), "-")
+	if prefix != "" && !prefixPattern.MatchString(prefix) {
+		return nil, fault.Field("cert_prefix", "certificate.prefix_invalid")
+	}
 	if prefix == "" {
 		prefix = "PX-" + now.In(shanghai).Format("2006") + "-0"
 	}
@@ -222,6 +226,10 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest) ([]byte, erro
 	}
 	return pdf, nil
 }
+
+// prefixPattern is what a serial number prefix may be: capitals, digits and hyphens (the training
+// package enforces the same when a program is saved).
+var prefixPattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,31}$`)
 
 // timeOrZero is for views of optional times.
 func timeOrZero(t *time.Time) time.Time {

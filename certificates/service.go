@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"gocloud.dev/blob"
+
 	"peixun/database"
 	"peixun/fault"
 )
@@ -27,6 +29,9 @@ type Config struct {
 	BaseURL  string           // public address the QR code points to, e.g. https://peixun.example.cn
 	Issuer   string           // the issuing body printed on certificates, e.g. 某某区交通运输局
 	Seal     []byte           // optional PNG of a seal or signature (transparency kept)
+	// Bucket, when set, keeps the seal an administrator uploads (SaveSeal) so that it survives a
+	// restart and reaches every replica; the blob store of uploaded materials will do.
+	Bucket *blob.Bucket
 }
 
 // Actor is the caller of an operation as this package sees it. It mirrors accounts.Actor without
@@ -60,6 +65,10 @@ type Service struct {
 	fontTry  time.Time
 	seal     []byte
 	cut      cutCache
+
+	bucket   *blob.Bucket
+	sealSeen time.Time // when the bucket was last looked at
+	sealMod  time.Time // modification time of the seal loaded from the bucket
 }
 
 // DefaultIssuer is printed when the configuration names no issuing body.
@@ -77,6 +86,7 @@ func New(cfg Config) (*Service, error) {
 		baseURL:  strings.TrimRight(cfg.BaseURL, "/"),
 		issuer:   strings.TrimSpace(cfg.Issuer),
 		fontPath: cfg.FontPath,
+		bucket:   cfg.Bucket,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -94,6 +104,8 @@ func New(cfg Config) (*Service, error) {
 		if err := s.SetSeal(cfg.Seal); err != nil {
 			return nil, err
 		}
+	} else if s.bucket != nil {
+		s.refreshSeal(true)
 	}
 	if _, err := s.loadFont(); err != nil {
 		s.log.Warn("certificates will be rendered once a font is installed", "warning", fontHint(err))
@@ -140,27 +152,13 @@ func (s *Service) FontPath() string {
 	return ""
 }
 
-// SetSeal sets the seal or signature image printed on certificates rendered from now on. The PNG is
-// redrawn as 8-bit RGBA because gofpdf rejects 16-bit and some palette PNGs; transparency is kept.
-// An empty slice removes the seal.
+// SetSeal sets the seal or signature image printed on certificates rendered from now on, in this
+// process only (SaveSeal also keeps it). The PNG is redrawn as 8-bit RGBA because gofpdf rejects
+// 16-bit and some palette PNGs; transparency is kept. An empty slice removes the seal.
 func (s *Service) SetSeal(pngBytes []byte) error {
-	var out []byte
-	if len(pngBytes) > 0 {
-		img, err := png.Decode(bytes.NewReader(pngBytes))
-		if err != nil {
-			return fault.Field("seal", "certificate.seal_not_png").Because(err)
-		}
-		b := img.Bounds()
-		if b.Dx() > 2000 || b.Dy() > 2000 || b.Dx() < 16 || b.Dy() < 16 {
-			return fault.Field("seal", "certificate.seal_size", "min", 16, "max", 2000)
-		}
-		rgba := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-		draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Src)
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, rgba); err != nil {
-			return fmt.Errorf("re-encoding seal: %w", err)
-		}
-		out = buf.Bytes()
+	out, err := normalizeSeal(pngBytes)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	s.seal = out
@@ -168,7 +166,30 @@ func (s *Service) SetSeal(pngBytes []byte) error {
 	return nil
 }
 
+// normalizeSeal checks an uploaded seal and redraws it as 8-bit RGBA.
+func normalizeSeal(pngBytes []byte) ([]byte, error) {
+	if len(pngBytes) == 0 {
+		return nil, nil
+	}
+	img, err := png.Decode(bytes.NewReader(pngBytes))
+	if err != nil {
+		return nil, fault.Field("seal", "certificate.seal_not_png").Because(err)
+	}
+	b := img.Bounds()
+	if b.Dx() > 2000 || b.Dy() > 2000 || b.Dx() < 16 || b.Dy() < 16 {
+		return nil, fault.Field("seal", "certificate.seal_size", "min", 16, "max", 2000)
+	}
+	rgba := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, rgba); err != nil {
+		return nil, fmt.Errorf("re-encoding seal: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
 func (s *Service) sealBytes() []byte {
+	s.refreshSeal(false)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.seal

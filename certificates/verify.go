@@ -24,6 +24,7 @@ const (
 type PublicView struct {
 	Status      string     `json:"status"` // valid, revoked or expired
 	Serial      string     `json:"serial"`
+	Code        string     `json:"code"` // the verification code (printed on the certificate)
 	Name        string     `json:"name"` // masked: 张*伟
 	Program     string     `json:"program"`
 	Hours       float64    `json:"hours"`
@@ -53,7 +54,7 @@ func (s *Service) Verify(ctx context.Context, code string) (*PublicView, error) 
 
 func (s *Service) view(c *ent.Certificate) *PublicView {
 	v := &PublicView{
-		Status: StatusValid, Serial: c.Serial, Name: MaskName(c.HolderName), Program: c.ProgramName,
+		Status: StatusValid, Serial: c.Serial, Code: c.VerifyCode, Name: MaskName(c.HolderName), Program: c.ProgramName,
 		Hours: c.CreditHours, IssuedAt: c.IssuedAt, CompletedAt: timeOrZero(c.CompletedAt),
 		ExpiresAt: c.ExpiresAt, RevokedAt: c.RevokedAt, Issuer: c.Issuer,
 	}
@@ -89,3 +90,15 @@ func (s *Service) CheckPDF(ctx context.Context, pdf []byte) (*CheckResult, error
 	}
 	return &CheckResult{Ours: true, Certificate: s.view(c)}, nil
 }
+
+// StatusOf is a certificate's status as verification reports it: valid, revoked or expired.
+func (s *Service) StatusOf(c *ent.Certificate) string { return s.view(c).Status }
+
+// Ready tells whether a certificate can be downloaded now: it was rendered, or a font is there to
+// render it. Otherwise it is "being prepared" until a font is installed.
+func (s *Service) Ready(c *ent.Certificate) bool {
+	return c.RenderedAt != nil || s.FontPath() != ""
+}
+
+// VerifyURL is the public verification address of a certificate, the one its QR code holds.
+func (s *Service) VerifyURL(c *ent.Certificate) string { return s.verifyURL(c.VerifyCode) }

@@ -16,11 +16,13 @@ import (
 	"time"
 
 	"peixun/accounts"
+	"peixun/certificates"
 	"peixun/courses"
 	"peixun/database"
 	"peixun/database/dbtest"
 	"peixun/handlers"
 	"peixun/quizzes"
+	"peixun/training"
 )
 
 // clock is a settable time source so that tests can move time forward.
@@ -48,6 +50,12 @@ type env struct {
 	courses *courses.Service
 	blobDir string
 	quiz    *quizzes.Service // the quizzes domain, with the demo bank and quizzes
+	// tr is the training domain on the same clock with the demo programs (ids by kind in programs);
+	// sched holds the scheduled checks, registered but not started.
+	tr       *training.Service
+	sched    *training.Scheduler
+	programs map[string]int
+	certs    *certificates.Service // on the same clock; QR codes point at srv
 }
 
 func newEnv(t testing.TB) *env {
@@ -65,13 +73,22 @@ func newEnv(t testing.TB) *env {
 		t.Fatalf("seeding demo quizzes: %v", err)
 	}
 	cs, blobDir := newCourses(t, db, clk, log, ids["trainer"])
-	s, err := handlers.New(handlers.Deps{DB: db, Accounts: acc, Courses: cs, Quizzes: qz, Log: log, Version: "test"})
+	srv := httptest.NewUnstartedServer(nil) // listening already: its address goes into the QR codes
+	base := "http://" + srv.Listener.Addr().String()
+	certs := newCertificates(t, db, clk, log, base)
+	tr, sched, programs := newTraining(t, db, clk, log, acc, cs, ids, certs)
+	s, err := handlers.New(handlers.Deps{DB: db, Accounts: acc, Courses: cs, Quizzes: qz, Training: tr, Scheduler: sched,
+		Certificates: certs, BaseURL: base, Log: log, Version: "test"})
 	if err != nil {
 		t.Fatalf("building server: %v", err)
 	}
-	srv := httptest.NewServer(s)
+	srv.Config.Handler = s
+	srv.Start()
 	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, acc: acc, srv: srv, clock: clk, ids: ids, courses: cs, blobDir: blobDir, quiz: qz}
+	e := &env{t: t, db: db, acc: acc, srv: srv, clock: clk, ids: ids, courses: cs, blobDir: blobDir, quiz: qz}
+	e.tr, e.sched, e.programs = tr, sched, programs
+	e.certs = certs
+	return e
 }
 
 // client is a browser: a cookie jar, no automatic redirects, and the last CSRF token seen.

@@ -20,6 +20,7 @@ type HomeView struct {
 	ScopeSuspended   int
 	ExpiringSoon     int // credentials in scope expiring within 60 days
 	IsManagerOrAdmin bool
+	Mine             []MyProgramLine // the programs the person is enrolled in, with their progress
 }
 
 func (s *Server) home(c echo.Context) error {
@@ -42,6 +43,13 @@ func (s *Server) home(c echo.Context) error {
 			return err
 		}
 		v.ScopeUnits, v.ScopePeople, v.ScopeSuspended, v.ExpiringSoon = sum.Units, sum.Active, sum.Suspended, sum.CredentialsExpiring
+	}
+	if s.Training != nil {
+		mine, err := s.Training.MyPrograms(ctx, cl.Actor)
+		if err != nil {
+			return err
+		}
+		v.Mine = myLines(mine)
 	}
 	return s.render(c, http.StatusOK, "home.html", s.page(c, "title.home", v))
 }

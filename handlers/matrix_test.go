@@ -148,6 +148,59 @@ var matrix = map[string]string{
 	"GET /api/v1/lectures/:id/attendees":         "ufafa",
 	"POST /api/v1/lectures/:id/attendees":        "ufafa",
 	// -- courses matrix end --
+	// Training (issue 5): :program is the demo rotational training (learner1 is enrolled), :enrollment
+	// an unfinished enrollment in the manager's unit, :notification learner1's, :job purge_sessions.
+	"GET /programs":                                 "uaaaa",
+	"GET /programs/new":                             "ufafa",
+	"POST /programs":                                "ufafa",
+	"GET /programs/:program":                        "uaaaa",
+	"GET /programs/:program/edit":                   "ufafa",
+	"POST /programs/:program":                       "ufafa",
+	"POST /programs/:program/status":                "ufafa",
+	"POST /programs/:program/delete":                "ufafa",
+	"POST /programs/:program/remind":                "uffaa",
+	"POST /enrollments/:enrollment/exempt":          "uffaa",
+	"POST /enrollments/:enrollment/unexempt":        "uffaa",
+	"GET /inbox":                                    "uaaaa",
+	"POST /inbox/read-all":                          "uaaaa",
+	"POST /inbox/:notification/read":                "uaaaa",
+	"GET /admin/jobs":                               "ufffa",
+	"POST /admin/jobs/:job/run":                     "ufffa",
+	"GET /api/v1/programs":                          "uaaaa",
+	"GET /api/v1/programs/:program":                 "uaaaa",
+	"GET /api/v1/programs/:program/enrollments":     "uffaa",
+	"GET /api/v1/programs/:program/completion":      "uffaa",
+	"POST /api/v1/programs/:program/remind":         "uffaa",
+	"POST /api/v1/enrollments/:enrollment/exempt":   "uffaa",
+	"POST /api/v1/enrollments/:enrollment/unexempt": "uffaa",
+	"GET /api/v1/my/programs":                       "uaaaa",
+	// -- training matrix end --
+	// Certificates (issue 6): :certificate is learner1's certificate of a test program (learner1 is in
+	// the manager's unit), :verification its code; the preview uses the training entries' :program.
+	"GET /certificates":                              "uaaaa",
+	"GET /certificates/:certificate/pdf":             "uafaa",
+	"GET /manage/certificates":                       "uffaa",
+	"GET /manage/certificates/zip":                   "uffaa",
+	"GET /manage/certificates/new":                   "ufffa",
+	"POST /manage/certificates":                      "ufffa",
+	"POST /manage/certificates/seal":                 "ufffa",
+	"GET /manage/certificates/seal.png":              "ufffa",
+	"POST /manage/certificates/render":               "ufffa",
+	"GET /manage/certificates/:certificate":          "uffaa",
+	"POST /manage/certificates/:certificate/revoke":  "ufffa",
+	"POST /manage/certificates/:certificate/reissue": "ufffa",
+	"GET /programs/:program/certificate-preview":     "ufafa",
+	"GET /verify":                                   "aaaaa",
+	"GET /verify/check":                             "aaaaa",
+	"POST /verify/check":                            "aaaaa",
+	"GET /verify/:verification":                     "aaaaa",
+	"GET /api/v1/my/certificates":                   "uaaaa",
+	"GET /api/v1/certificates":                      "uffaa",
+	"GET /api/v1/certificates/:certificate":         "uafaa",
+	"POST /api/v1/certificates/:certificate/revoke": "ufffa",
+	"GET /api/v1/verify/:verification":              "aaaaa",
+	// -- certificates matrix end --
+	// -- reports matrix end --
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -168,6 +221,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	for k, v := range quizMatrixIDs(t, e) { // named params (:quiz, :question, …) of the quizzes routes
 		ids[k] = v
+	}
+	for k, v := range trainingMatrixIDs(t, e) { // :program, :enrollment, :notification, :job
+		ids[k] = v
+	}
+	ids[":person"] = strconv.Itoa(e.ids["learner1"]) // reports: the study record
+	for k, v := range certMatrixIDs(t, e) {          // :certificate, :verification (and :program if none yet)
+		if _, taken := ids[k]; !taken {
+			ids[k] = v
+		}
 	}
 	s, err := handlers.New(handlers.Deps{DB: e.db, Accounts: e.acc})
 	if err != nil {

@@ -161,10 +161,59 @@ func (s *Server) routes() {
 	// -- quizzes routes end --
 
 	// Programs, enrollment, completion, notifications and scheduled checks (issue 5).
+	r(http.MethodGet, "/programs", signedIn, s.programsPage) // learners: the programs they are enrolled in
+	r(http.MethodGet, "/programs/new", trainer, s.newProgramPage)
+	r(http.MethodPost, "/programs", trainer, s.createProgram)
+	r(http.MethodGet, "/programs/:program", signedIn, s.programPage) // managers: their units; learners: their progress
+	r(http.MethodGet, "/programs/:program/edit", trainer, s.editProgramPage)
+	r(http.MethodPost, "/programs/:program", trainer, s.updateProgram)
+	r(http.MethodPost, "/programs/:program/status", trainer, s.setProgramStatus)
+	r(http.MethodPost, "/programs/:program/delete", trainer, s.deleteProgram)
+	r(http.MethodPost, "/programs/:program/remind", manager, s.remindPeople)
+	r(http.MethodPost, "/enrollments/:enrollment/exempt", manager, s.exemptEnrollment)
+	r(http.MethodPost, "/enrollments/:enrollment/unexempt", manager, s.unexemptEnrollment)
+	r(http.MethodGet, "/inbox", signedIn, s.inboxPage)
+	r(http.MethodPost, "/inbox/read-all", signedIn, s.markAllRead)
+	r(http.MethodPost, "/inbox/:notification/read", signedIn, s.markRead)
+	r(http.MethodGet, "/admin/jobs", admin, s.jobsPage)
+	r(http.MethodPost, "/admin/jobs/:job/run", admin, s.runJob)
+	r(http.MethodGet, "/api/v1/programs", signedIn, s.apiPrograms)
+	r(http.MethodGet, "/api/v1/programs/:program", signedIn, s.apiProgram)
+	r(http.MethodGet, "/api/v1/programs/:program/enrollments", manager, s.apiEnrollments)
+	r(http.MethodGet, "/api/v1/programs/:program/completion", manager, s.apiCompletion)
+	r(http.MethodPost, "/api/v1/programs/:program/remind", manager, s.apiRemind)
+	r(http.MethodPost, "/api/v1/enrollments/:enrollment/exempt", manager, s.apiExempt)
+	r(http.MethodPost, "/api/v1/enrollments/:enrollment/unexempt", manager, s.apiUnexempt)
+	r(http.MethodGet, "/api/v1/my/programs", signedIn, s.apiMyPrograms)
 	// -- training routes end --
 
 	// Certificates and their public verification (issue 6).
+	r(http.MethodGet, "/certificates", signedIn, s.myCertificatesPage)
+	r(http.MethodGet, "/certificates/:certificate/pdf", signedIn, s.certificatePDF) // holder or manager in scope
+	r(http.MethodGet, "/manage/certificates", manager, s.manageCertificatesPage)
+	r(http.MethodGet, "/manage/certificates/zip", manager, s.certificatesZIP)
+	r(http.MethodGet, "/manage/certificates/new", admin, s.issueCertificatePage)
+	r(http.MethodPost, "/manage/certificates", admin, s.issueCertificate)
+	r(http.MethodPost, "/manage/certificates/seal", admin, s.uploadSeal)
+	r(http.MethodGet, "/manage/certificates/seal.png", admin, s.sealImage)
+	r(http.MethodPost, "/manage/certificates/render", admin, s.renderPendingCertificates)
+	r(http.MethodGet, "/manage/certificates/:certificate", manager, s.certificatePage)
+	r(http.MethodPost, "/manage/certificates/:certificate/revoke", admin, s.revokeCertificate)
+	r(http.MethodPost, "/manage/certificates/:certificate/reissue", admin, s.reissueCertificate)
+	r(http.MethodGet, "/programs/:program/certificate-preview", trainer, s.certificatePreview)
+	r(http.MethodGet, "/verify", public, s.verifyForm)
+	r(http.MethodGet, "/verify/check", public, s.checkPDFPage)
+	r(http.MethodPost, "/verify/check", public, s.checkPDF)
+	r(http.MethodGet, "/verify/:verification", public, s.verifyPage) // also /verify/<code>.json
+	r(http.MethodGet, "/api/v1/my/certificates", signedIn, s.apiMyCertificates)
+	r(http.MethodGet, "/api/v1/certificates", manager, s.apiCertificates)
+	r(http.MethodGet, "/api/v1/certificates/:certificate", signedIn, s.apiCertificate) // holder or manager in scope
+	r(http.MethodPost, "/api/v1/certificates/:certificate/revoke", admin, s.apiRevokeCertificate)
+	r(http.MethodGet, "/api/v1/verify/:verification", public, s.apiVerify)
 	// -- certificates routes end --
+
+	// Dashboards, rankings, study records and exports (issue 7).
+	// -- reports routes end --
 
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

@@ -32,8 +32,8 @@ type Deps struct {
 	Training     *training.Service
 	// Scheduler runs the scheduled checks; administrators see their runs and start them by hand.
 	Scheduler *training.Scheduler
-	Log          *slog.Logger
-	Version      string
+	Log       *slog.Logger
+	Version   string
 	// BaseURL is the public address (links in QR codes and e-mails).
 	BaseURL string
 	// CookieSecure marks cookies Secure; set it when the platform is served over HTTPS.

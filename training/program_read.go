@@ -16,6 +16,7 @@ import (
 type ProgramFilter struct {
 	Status string
 	Kind   string
+	Search string // part of the name
 }
 
 // Programs lists the programs the actor may see: all of them for administrators and trainers;
@@ -28,6 +29,9 @@ func (s *Service) Programs(ctx context.Context, actor accounts.Actor, f ProgramF
 	}
 	if f.Kind != "" {
 		q.Where(program.KindEQ(program.Kind(f.Kind)))
+	}
+	if v := strings.TrimSpace(f.Search); v != "" {
+		q.Where(program.NameContains(v))
 	}
 	ps, err := q.All(ctx)
 	if err != nil {

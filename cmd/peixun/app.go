@@ -76,7 +76,7 @@ func (a *app) wire(ctx context.Context, migrate bool) error {
 	a.courses = courses.New(db, a.bucket, time.Now, log)
 	a.quizzes = quizzes.New(db, time.Now, log)
 	if a.certs, err = certificates.New(certificates.Config{DB: db, Now: time.Now, Logger: log, FontPath: cfg.CertFont,
-		BaseURL: cfg.BaseURL, Issuer: cfg.Issuer}); err != nil {
+		BaseURL: cfg.BaseURL, Issuer: cfg.Issuer, Bucket: a.bucket}); err != nil {
 		return err
 	}
 	if w := a.certs.FontWarning(); w != "" {
