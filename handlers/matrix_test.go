@@ -200,6 +200,17 @@ var matrix = map[string]string{
 	"POST /api/v1/certificates/:certificate/revoke": "ufffa",
 	"GET /api/v1/verify/:verification":              "aaaaa",
 	// -- certificates matrix end --
+	// Reports (issue 7): :person is learner1, in the demo manager's unit.
+	"GET /dashboard":                        "uffaa",
+	"GET /dashboard/rankings":               "uffaa",
+	"GET /dashboard/export":                 "uffaa",
+	"GET /dashboard/report.pdf":             "uffaa",
+	"GET /people/:person/record":            "uffaa",
+	"GET /people/:person/record.pdf":        "uffaa",
+	"GET /my/record":                        "uaaaa",
+	"GET /my/record.pdf":                    "uaaaa",
+	"GET /api/v1/dashboard":                 "uffaa",
+	"GET /api/v1/programs/:program/ranking": "uffaa",
 	// -- reports matrix end --
 }
 

@@ -213,6 +213,16 @@ func (s *Server) routes() {
 	// -- certificates routes end --
 
 	// Dashboards, rankings, study records and exports (issue 7).
+	r(http.MethodGet, "/dashboard", manager, s.dashboardPage) // managers: their subtree; administrators: all
+	r(http.MethodGet, "/dashboard/rankings", manager, s.rankingsPage)
+	r(http.MethodGet, "/dashboard/export", manager, s.exportCompletion) // ?format=xlsx|csv&program=&unit=
+	r(http.MethodGet, "/dashboard/report.pdf", manager, s.completionReportPDF)
+	r(http.MethodGet, "/people/:person/record", manager, s.personRecordPage)
+	r(http.MethodGet, "/people/:person/record.pdf", manager, s.personRecordPDF)
+	r(http.MethodGet, "/my/record", signedIn, s.myRecordPage)
+	r(http.MethodGet, "/my/record.pdf", signedIn, s.myRecordPDF)
+	r(http.MethodGet, "/api/v1/dashboard", manager, s.apiDashboard)
+	r(http.MethodGet, "/api/v1/programs/:program/ranking", manager, s.apiRanking)
 	// -- reports routes end --
 
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
