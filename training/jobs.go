@@ -14,6 +14,7 @@ const (
 	JobAutoSubmit         = "auto_submit"         // quiz attempts past their deadline
 	JobRenderCertificates = "render_certificates" // certificates recorded before a font was installed
 	JobSendMail           = "send_mail"           // retry e-mails of recent notifications
+	JobWeeklyReport       = "weekly_report"       // each manager's programs, once a week
 )
 
 // DefaultSchedules are the cron schedules (Asia/Shanghai) used unless configuration says otherwise.
@@ -24,6 +25,7 @@ var DefaultSchedules = map[string]string{
 	JobAutoSubmit:         "* * * * *",
 	JobRenderCertificates: "*/10 * * * *",
 	JobSendMail:           "*/15 * * * *",
+	JobWeeklyReport:       "0 8 * * 1",
 }
 
 // Jobs is what RegisterJobs needs from the wiring: schedules that override the defaults (a job set
@@ -52,6 +54,7 @@ func (s *Service) RegisterJobs(sch *Scheduler, j Jobs) error {
 			r, err := s.SendReminders(ctx)
 			return r.Counts(), err
 		},
+		JobWeeklyReport: count("reports", s.WeeklyReport),
 	}
 	if j.PurgeSessions != nil {
 		all[JobPurgeSessions] = count("sessions", j.PurgeSessions)
