@@ -50,6 +50,10 @@ type Font struct {
 	has  []uint64 // bitset over the Basic Multilingual Plane
 }
 
+// Bytes is the standalone TrueType file, ready for gofpdf's AddUTF8FontFromBytes. Other PDFs of the
+// platform (reports) use it, so that the font search and the collection handling live here only.
+func (f *Font) Bytes() []byte { return f.data }
+
 // Has tells whether the font has a glyph for r.
 func (f *Font) Has(r rune) bool {
 	return r >= 0 && r <= 0xFFFF && f.has[r>>6]&(1<<(r&63)) != 0

@@ -2,8 +2,6 @@ package training
 
 import (
 	"bytes"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -44,55 +42,11 @@ func (s *Service) reportFont() ([]byte, error) {
 	if reportFonts.path == key {
 		return reportFonts.data, nil
 	}
-	b, err := os.ReadFile(f.Path)
-	if err != nil {
-		return nil, fmt.Errorf("reading report font: %w", err)
-	}
-	if len(b) >= 4 && string(b[:4]) == "ttcf" {
-		if b, err = ttcFace(b, f.Face); err != nil {
-			return nil, fmt.Errorf("reading face %d of %s: %w", f.Face, f.Path, err)
-		}
-	}
+	b := f.Bytes()
 	reportFonts.path, reportFonts.data = key, b
 	return b, nil
 }
 
-// ttcFace copies one face of a TrueType collection into a standalone font: its table directory
-// with the offsets rewritten, followed by its tables.
-func ttcFace(b []byte, face int) ([]byte, error) {
-	be := binary.BigEndian
-	if len(b) < 12 {
-		return nil, errors.New("collection too short")
-	}
-	n := int(be.Uint32(b[8:]))
-	if face < 0 || face >= n || len(b) < 12+4*n {
-		return nil, fmt.Errorf("no face %d among %d", face, n)
-	}
-	off := int(be.Uint32(b[12+4*face:]))
-	if off+12 > len(b) {
-		return nil, errors.New("face outside the file")
-	}
-	tables := int(be.Uint16(b[off+4:]))
-	dir := 12 + 16*tables
-	if off+dir > len(b) {
-		return nil, errors.New("table directory outside the file")
-	}
-	out := make([]byte, dir, dir+len(b)/4)
-	copy(out, b[off:off+dir])
-	for i := 0; i < tables; i++ {
-		rec := 12 + 16*i
-		start, length := int(be.Uint32(out[rec+8:])), int(be.Uint32(out[rec+12:]))
-		if start+length > len(b) {
-			return nil, errors.New("table outside the file")
-		}
-		be.PutUint32(out[rec+8:], uint32(len(out)))
-		out = append(out, b[start:start+length]...)
-		for len(out)%4 != 0 {
-			out = append(out, 0)
-		}
-	}
-	return out, nil
-}
 
 // reportPDF is an A4 portrait document in the Chinese font with the helpers reports need.
 type reportPDF struct {
