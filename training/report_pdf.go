@@ -47,7 +47,6 @@ func (s *Service) reportFont() ([]byte, error) {
 	return b, nil
 }
 
-
 // reportPDF is an A4 portrait document in the Chinese font with the helpers reports need.
 type reportPDF struct {
 	*gofpdf.Fpdf
