@@ -33,7 +33,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, ip, userAgent 
 	if err := s.Hit(ctx, "signin:"+ip, s.Policy.IPAttempts, s.Policy.IPWindow); err != nil {
 		return "", nil, err
 	}
-	p, err := s.client.Person.Query().Where(person.Username(normalizeUsername(username))).WithUnit().Only(ctx)
+	p, err := s.personWithUnit(ctx, person.Username(normalizeUsername(username)))
 	if ent.IsNotFound(err) {
 		CheckPassword(dummyHash, password)
 		return "", nil, fault.New(fault.Unauthorized, "auth.bad_credentials")
@@ -105,7 +105,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Caller, error) {
 		_ = s.client.Session.DeleteOneID(sess.ID).Exec(ctx)
 		return nil, fault.New(fault.Unauthorized, "auth.expired")
 	}
-	p, err := s.client.Person.Query().Where(person.ID(sess.PersonID)).WithUnit().Only(ctx)
+	p, err := s.personWithUnit(ctx, person.ID(sess.PersonID))
 	if err != nil {
 		return nil, fmt.Errorf("reading person of session: %w", err)
 	}

@@ -77,7 +77,7 @@ func (s *Service) Token(ctx context.Context, plain string) (*Caller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading token: %w", err)
 	}
-	p, err := s.client.Person.Query().Where(person.ID(t.PersonID)).WithUnit().Only(ctx)
+	p, err := s.personWithUnit(ctx, person.ID(t.PersonID))
 	if err != nil {
 		return nil, fmt.Errorf("reading person of token: %w", err)
 	}
