@@ -123,6 +123,13 @@ func giftQuestion(g giftText, category []string, p *Preview) []string {
 		p.problem(firstNonEmpty(name, shortName(all)), g.line[open], "import.gift_unclosed_brace", "{", false)
 		return category
 	}
+	if next := g.find('{', close+1); next >= 0 {
+		// A second answer block in the same block of lines is a second question that lacks the
+		// blank line GIFT requires before it. Guessing where it starts could import half of it, so
+		// it is reported (and the file refused) rather than silently merged or dropped.
+		p.problem(firstNonEmpty(name, shortName(all)), g.line[next], "import.gift_no_blank_line", "", false)
+		return category
+	}
 	stem := stripFormat(g.str(pos, open))
 	if after := g.str(close+1, len(g.r)); after != "" {
 		stem = stem + "____" + after // missing-word format

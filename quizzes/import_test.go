@@ -77,6 +77,7 @@ func TestImportBrokenFiles(t *testing.T) {
 		code               string
 	}{
 		{"gift unclosed", FormatGIFT, "::A:: 好题 {T}\n\n::B:: 坏题 {\n=a ~b\n", 3, "import.gift_unclosed_brace"},
+		{"gift questions without a blank line", FormatGIFT, "::A:: 甲 {T}\n::B:: 乙 {F}\n", 2, "import.gift_no_blank_line"},
 		{"gift no right answer", FormatGIFT, "\n\n::C:: 题 {~a ~b}", 3, "import.gift_bad_answers"},
 		{"gift invalid question", FormatGIFT, "::D:: 题 {=a ~a}", 1, "question.option_duplicate"},
 		{"aiken no answer", FormatAiken, "题一\nA. 甲\nB. 乙\nANSWER: A\n\n题二\nA. 甲\nB. 乙\n\n题三\nA) 甲\nB) 乙\nANSWER: B\n", 6, "import.aiken_no_answer"},
