@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"peixun/database"
+	"peixun/database/dbtest"
 	"peixun/ent/schema"
 )
 
@@ -41,10 +43,27 @@ func bulkInsert(b testing.TB, e *env, table string, cols []string, rows [][]any)
 	}
 }
 
+// benchDB is the database of the benchmarks: on SQLite a file in WAL mode, as the platform runs
+// it (the tests' shared-cache in-memory database lets only one connection read at a time).
+func benchDB(b *testing.B) *database.DB {
+	if dbtest.MySQL() {
+		return dbtest.Open(b)
+	}
+	db, err := database.Open(dbtest.URL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
 // seedBench builds the dataset: 40 units, N people, 30 courses of 10 lessons, 4 lectures, and five
 // programs over everyone, then activates them (the first, cold sweep).
 func seedBench(b *testing.B) (*env, []int) {
-	e := newEnv(b)
+	e := newEnvDB(b, benchDB(b))
 	n := benchPeople()
 	rng := rand.New(rand.NewPCG(2021, 5))
 	root := e.unit("局", nil)

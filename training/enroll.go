@@ -12,7 +12,7 @@ import (
 )
 
 // audienceWhere is the condition, over persons p joined to units u, that puts an active person in a
-// program's audience. People included by name are in whatever their category or unit; people
+// program's audience; audience.has is the same rule in Go. People included by name are in whatever their category or unit; people
 // excluded by name are out whatever else holds. With no categories and no units, the audience is
 // everyone, unless people are included by name: then it is exactly those people.
 func audienceWhere(a schema.Audience, paths map[int]string) (string, []any) {
@@ -61,8 +61,10 @@ type SyncCounts struct {
 	Moved    int // now count for another unit
 }
 
-// sync brings one program's enrollments in line with its audience, for everyone or (personID > 0)
-// for one person: one INSERT…SELECT for the newcomers, then for those who left, came back or moved
+// sync brings one program's enrollments in line with its audience, for one person (personID > 0)
+// or for everyone, in SQL. The event path (OnPersonChanged) uses it for one person; the sweep uses
+// syncAll, which decides the same in Go over everyone at once (the tests hold the two together).
+// It runs one INSERT…SELECT for the newcomers, then for those who left, came back or moved
 // a SELECT of the affected ids and an UPDATE of just those rows, a thousand at a time. Finding them
 // with a plain SELECT first matters on MySQL: an UPDATE whose WHERE holds a subquery is run row by
 // row under locks, a SELECT is not. Nobody's row is deleted: people who leave keep their history
@@ -204,7 +206,7 @@ const manyPeople = 50
 
 // OnPeopleChanged brings enrollment up to date after people were hired, transferred, re-categorised,
 // suspended or marked as left (accounts calls it after person edits and roster imports). Nil or many
-// ids re-synchronise every active program in a few set-based statements; a few ids go one by one.
+// ids re-synchronise every active program in one pass, as the sweep does; a few ids go one by one.
 // Errors are logged, not returned: the nightly sweep repairs whatever an event missed.
 func (s *Service) OnPeopleChanged(ctx context.Context, personIDs []int) {
 	if len(personIDs) > 0 && len(personIDs) <= manyPeople {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,20 +65,18 @@ func (s *Service) loadFacts(ctx context.Context, n needs, starts []time.Time, pe
 		cols, cargs := sinceColumns("MAX(completed_at)", starts)
 		q := `SELECT person_id, course_id, COUNT(*)` + cols + ` FROM lesson_progresses
 WHERE completed_at IS NOT NULL` + who + cond + ` GROUP BY course_id, person_id`
-		flags := make([]int, len(starts))
-		dest := []any{nil, nil, nil}
+		var pid, course, done dbInt
+		flags := make([]dbInt, len(starts))
+		dest := []any{&pid, &course, &done}
 		for i := range flags {
 			dest = append(dest, &flags[i])
 		}
 		err := s.each(ctx, q, cat(cargs, whoArgs, args), func(rs *sql.Rows) error {
-			var cf courseFact
-			var pid int
-			dest[0], dest[1], dest[2] = &pid, &cf.course, &cf.done
 			if err := rs.Scan(dest...); err != nil {
 				return err
 			}
-			cf.last = sinceOf(flags)
-			f := get(pid)
+			cf := courseFact{course: int(course), done: int(done), last: sinceOf(flags)}
+			f := get(int(pid))
 			f.courses = append(f.courses, cf)
 			return nil
 		})
@@ -89,7 +88,7 @@ WHERE completed_at IS NOT NULL` + who + cond + ` GROUP BY course_id, person_id`
 		cols, cargs := sinceColumns("l.held_on", starts)
 		q := `SELECT a.person_id, a.hours` + cols + ` FROM attendances a JOIN lectures l ON l.id = a.lecture_id WHERE 1=1` +
 			strings.ReplaceAll(who, "person_id", "a.person_id")
-		flags := make([]int, len(starts))
+		flags := make([]dbInt, len(starts))
 		dest := []any{nil, nil}
 		for i := range flags {
 			dest = append(dest, &flags[i])
@@ -114,7 +113,7 @@ WHERE completed_at IS NOT NULL` + who + cond + ` GROUP BY course_id, person_id`
 		cols, cargs := sinceColumns("MAX(COALESCE(submitted_at, started_at))", starts)
 		q := `SELECT person_id, quiz_id` + cols + ` FROM attempts
 WHERE quiz_id IN (` + marks(len(n.quizzes)) + `) AND status = 'graded' AND passed = ?` + who + ` GROUP BY quiz_id, person_id`
-		flags := make([]int, len(starts))
+		flags := make([]dbInt, len(starts))
 		dest := []any{nil, nil}
 		for i := range flags {
 			dest = append(dest, &flags[i])
@@ -150,7 +149,7 @@ func sinceColumns(expr string, starts []time.Time) (string, []any) {
 	return b.String(), args
 }
 
-func sinceOf(flags []int) since {
+func sinceOf(flags []dbInt) since {
 	var s since
 	for i, f := range flags {
 		if f != 0 {
@@ -213,6 +212,29 @@ func (s *Service) each(ctx context.Context, query string, args []any, fn func(*s
 		}
 	}
 	return rs.Err()
+}
+
+// dbInt is an integer column scanned without database/sql's generic conversion, which formats
+// and parses every integer it puts into an int: the sweep reads a few million of them.
+type dbInt int
+
+// Scan reads an integer as the drivers give it: int64, or text (MySQL's text protocol).
+func (n *dbInt) Scan(v any) error {
+	switch x := v.(type) {
+	case int64:
+		*n = dbInt(x)
+	case []byte:
+		i, err := strconv.Atoi(string(x))
+		*n = dbInt(i)
+		return err
+	case string:
+		i, err := strconv.Atoi(x)
+		*n = dbInt(i)
+		return err
+	default:
+		return fmt.Errorf("reading an integer from %T", v)
+	}
+	return nil
 }
 
 // dbTime reads a time from a column or an aggregate. MySQL gives time.Time; SQLite gives time.Time

@@ -47,7 +47,12 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db := dbtest.Open(t)
+	return newEnvDB(t, dbtest.Open(t))
+}
+
+// newEnvDB is newEnv over a database the caller opened.
+func newEnvDB(t testing.TB, db *database.DB) *env {
+	t.Helper()
 	clock := &fakeClock{t: sh(2021, 3, 1, 9, 0)}
 	svc, err := New(Config{DB: db, Now: clock.Now, Logger: quietLog()})
 	if err != nil {

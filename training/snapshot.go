@@ -1,9 +1,12 @@
 package training
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"peixun/accounts"
@@ -13,35 +16,58 @@ import (
 
 // writeSnapshots writes today's (Asia/Shanghai) completion of each program per unit: the people
 // who count for that unit itself, not its subtree (a subtree's trend is the sum over its units).
-// Today's rows are replaced in one transaction, so a second sweep on the same day rewrites them
-// with the same or newer figures and never duplicates them; a unit nobody counts for any more
-// loses its row for today.
-func (s *Service) writeSnapshots(ctx context.Context, programIDs []int, now time.Time) (int, error) {
+// The figures are counted from the sweep's enrollments in memory: everyone in scope (left_scope_at
+// not set), the completed, the exempt, and the rate of completed over in scope less exempt, in
+// percent (0 when nobody is left to count). Today's rows are replaced in one transaction, so a
+// second sweep on the same day rewrites them with the same or newer figures and never duplicates
+// them; a unit nobody counts for any more loses its row for today.
+func (s *Service) writeSnapshots(ctx context.Context, programIDs []int, ens []enrolled, now time.Time) (int, error) {
 	day := Day(now)
-	var n int64
+	type key struct{ program, unit int }
+	counts := map[key]*Figures{}
+	var keys []key
+	for _, e := range ens {
+		if e.out {
+			continue
+		}
+		k := key{e.program, e.unit}
+		f := counts[k]
+		if f == nil {
+			f = &Figures{}
+			counts[k] = f
+			keys = append(keys, k)
+		}
+		f.InScope++
+		switch e.status {
+		case Completed:
+			f.Completed++
+		case Exempt:
+			f.Exempt++
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.program, b.program), cmp.Compare(a.unit, b.unit)) })
 	err := s.withTx(ctx, func(tx *ent.Tx) error {
-		in := marks(len(programIDs))
-		if _, err := tx.ExecContext(ctx, `DELETE FROM completion_snapshots WHERE day = ? AND program_id IN (`+in+`)`,
+		if _, err := tx.ExecContext(ctx, `DELETE FROM completion_snapshots WHERE day = ? AND program_id IN (`+marks(len(programIDs))+`)`,
 			cat([]any{day}, intArgs(programIDs))...); err != nil {
 			return fmt.Errorf("clearing snapshots of %s: %w", day, err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO completion_snapshots (program_id, unit_id, day, in_scope, completed, exempt, rate)
-SELECT program_id, unit_id, ?, COUNT(*),
-  SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN status = 'exempt' THEN 1 ELSE 0 END),
-  CASE WHEN COUNT(*) - SUM(CASE WHEN status = 'exempt' THEN 1 ELSE 0 END) > 0
-    THEN SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) * 100.0 /
-      (COUNT(*) - SUM(CASE WHEN status = 'exempt' THEN 1 ELSE 0 END))
-    ELSE 0 END
-FROM enrollments WHERE left_scope_at IS NULL AND program_id IN (`+in+`) GROUP BY program_id, unit_id`,
-			cat([]any{day}, intArgs(programIDs))...)
-		if err != nil {
-			return fmt.Errorf("writing snapshots of %s: %w", day, err)
+		for batch := range slices.Chunk(keys, 500) {
+			args := make([]any, 0, 7*len(batch))
+			for _, k := range batch {
+				f := counts[k]
+				args = append(args, k.program, k.unit, day, f.InScope, f.Completed, f.Exempt, f.Rate())
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO completion_snapshots (program_id, unit_id, day, in_scope, completed, exempt, rate) VALUES `+
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", len(batch)), ","), args...); err != nil {
+				return fmt.Errorf("writing snapshots of %s: %w", day, err)
+			}
 		}
-		n, _ = res.RowsAffected()
 		return nil
 	})
-	return int(n), err
+	if err != nil {
+		return 0, err
+	}
+	return len(keys), nil
 }
 
 // TrendPoint is a program's completion in a unit subtree on one day.

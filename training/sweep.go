@@ -22,6 +22,8 @@ type SweepResult struct {
 	Certificates int // certificates asked for (newly completed, or missed before)
 	Snapshots    int // snapshot rows written
 	// Took is how long each phase took (sync, facts, evaluate, write, certificates, snapshots).
+	// The facts of the first group of programs are read during the sync: their phase is the wait
+	// for them after it.
 	Took map[string]time.Duration
 }
 
@@ -50,7 +52,7 @@ func (s *Service) sweep(ctx context.Context, programIDs []int, snapshots bool) (
 	now := s.clock()
 	mark := time.Now()
 	phase := func(name string) {
-		res.Took[name] = time.Since(mark)
+		res.Took[name] += time.Since(mark)
 		mark = time.Now()
 	}
 	ps, err := s.activePrograms(ctx, programIDs)
@@ -62,18 +64,35 @@ func (s *Service) sweep(ctx context.Context, programIDs []int, snapshots bool) (
 	if err != nil {
 		return res, err
 	}
-	ids := make([]int, 0, len(ps))
-	for _, p := range ps {
-		c, err := s.sync(ctx, p, paths, 0)
-		if err != nil {
-			return res, err
-		}
-		res.Sync = res.Sync.Add(c)
-		ids = append(ids, p.ID)
+	ids := make([]int, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
 	}
+
+	// The facts of the first group of programs depend on nothing the synchronization changes:
+	// they are read on another connection while it runs.
+	groups := groupsOf(ps)
+	first := make(chan groupFacts, 1)
+	go func() { first <- s.readFacts(ctx, groups[0]) }()
+	ens, sc, err := s.syncAll(ctx, ps, paths, now)
+	if err != nil {
+		<-first
+		return res, err
+	}
+	res.Sync = sc
 	phase("sync")
-	for _, group := range groupsOf(ps) {
-		if err := s.sweepGroup(ctx, group, now, &res, phase); err != nil {
+	for i, group := range groups {
+		var gf groupFacts
+		if i == 0 {
+			gf = <-first
+		} else {
+			gf = s.readFacts(ctx, group)
+		}
+		if gf.err != nil {
+			return res, fmt.Errorf("sweeping: %w", gf.err)
+		}
+		phase("facts")
+		if err := s.sweepGroup(ctx, gf, ens, now, &res, phase); err != nil {
 			return res, err
 		}
 	}
@@ -83,7 +102,7 @@ func (s *Service) sweep(ctx context.Context, programIDs []int, snapshots bool) (
 	}
 	phase("certificates")
 	if snapshots {
-		if res.Snapshots, err = s.writeSnapshots(ctx, ids, now); err != nil {
+		if res.Snapshots, err = s.writeSnapshots(ctx, ids, ens, now); err != nil {
 			return res, err
 		}
 		phase("snapshots")
@@ -91,44 +110,45 @@ func (s *Service) sweep(ctx context.Context, programIDs []int, snapshots bool) (
 	return res, nil
 }
 
-// sweepGroup evaluates the enrollments of a group of programs: everyone's facts in one grouped
-// read per table, then one pass over the unsettled enrollments.
-func (s *Service) sweepGroup(ctx context.Context, ps []*ent.Program, now time.Time, res *SweepResult, phase func(string)) error {
+// groupFacts is what evaluating a group of programs reads: their rules, everyone's facts, and the
+// catalog of courses.
+type groupFacts struct {
+	rules map[int]rule
+	all   map[int]*facts
+	cat   catalog
+	err   error
+}
+
+// readFacts reads everyone's facts for a group of programs, in one grouped read per table.
+func (s *Service) readFacts(ctx context.Context, ps []*ent.Program) groupFacts {
 	rules, list, starts := compile(ps)
-	ids := make([]int, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
 	n := needsOf(list)
 	all, err := s.loadFacts(ctx, n, starts, 0)
 	if err != nil {
-		return fmt.Errorf("sweeping: %w", err)
+		return groupFacts{err: err}
 	}
 	cat, err := s.loadCatalog(ctx, n.courses, n.allCourses)
-	if err != nil {
-		return fmt.Errorf("sweeping: %w", err)
-	}
-	phase("facts")
+	return groupFacts{rules: rules, all: all, cat: cat, err: err}
+}
+
+// sweepGroup evaluates the unsettled enrollments of a group of programs in memory, updates them
+// with the verdicts and writes those.
+func (s *Service) sweepGroup(ctx context.Context, gf groupFacts, ens []enrolled, now time.Time, res *SweepResult, phase func(string)) error {
 	// Verdicts are grouped by (status, progress): progress takes few distinct values, so each
 	// group is written with plain IN lists, portable to every database.
 	groups := map[change][]int{}
-	err = s.each(ctx, `SELECT id, program_id, person_id, status, progress FROM enrollments
-WHERE program_id IN (`+marks(len(ids))+`) AND status NOT IN ('completed', 'exempt')`, intArgs(ids),
-		func(rs *sql.Rows) error {
-			var e enrollmentRow
-			if err := rs.Scan(&e.id, &e.program, &e.person, &e.status, &e.progress); err != nil {
-				return err
-			}
-			res.Evaluated++
-			c, ok := decide(e, rules[e.program], all[e.person], cat, now)
-			if ok {
-				key := change{status: c.status, progress: c.progress}
-				groups[key] = append(groups[key], c.id)
-			}
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("sweeping enrollments: %w", err)
+	for i := range ens {
+		e := &ens[i]
+		r, ok := gf.rules[e.program]
+		if !ok || e.status == Completed || e.status == Exempt {
+			continue
+		}
+		res.Evaluated++
+		if c, ok := decide(e.enrollmentRow, r, gf.all[e.person], gf.cat, now); ok {
+			key := change{status: c.status, progress: c.progress}
+			groups[key] = append(groups[key], c.id)
+			e.status, e.progress = c.status, c.progress
+		}
 	}
 	phase("evaluate")
 	return s.writeGroups(ctx, groups, now, res)
