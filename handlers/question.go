@@ -3,8 +3,6 @@ package handlers
 import (
 	"bytes"
 	"encoding/base64"
-	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -348,32 +346,9 @@ func (s *Server) deleteCategory(c echo.Context) error {
 	return redirect(c, "/manage/questions?ok=category_deleted")
 }
 
-// importFile reads the uploaded file of the preview step, or the file carried to the confirm step.
+// importFile reads the file of the preview or the confirm step.
 func importFile(c echo.Context) (string, []byte, error) {
-	if data := c.FormValue("file_data"); data != "" {
-		b, err := base64.StdEncoding.DecodeString(data)
-		if err != nil {
-			return "", nil, fault.Field("file", "roster.file_corrupt")
-		}
-		return c.FormValue("file_name"), b, nil
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return "", nil, fault.Field("file", "field.required")
-	}
-	if fh.Size > maxQuestionFile {
-		return "", nil, fault.Field("file", "import.too_large", "max_mb", maxQuestionFile>>20)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return "", nil, fmt.Errorf("opening upload: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxQuestionFile+1))
-	if err != nil {
-		return "", nil, fmt.Errorf("reading upload: %w", err)
-	}
-	return fh.Filename, b, nil
+	return carriedFile(c, maxQuestionFile, "import.too_large")
 }
 
 var importFormats = []string{quizzes.FormatXLSX, quizzes.FormatCSV, quizzes.FormatGIFT, quizzes.FormatAiken, quizzes.FormatMoodleXML}

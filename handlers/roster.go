@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -35,32 +33,9 @@ func (s *Server) rosterPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "roster.html", s.page(c, "title.roster", RosterView{}))
 }
 
-// rosterFile reads the uploaded file of the preview step, or the carried file of the import step.
+// rosterFile reads the file of the preview or the confirm step.
 func rosterFile(c echo.Context) (string, []byte, error) {
-	if data := c.FormValue("file_data"); data != "" {
-		b, err := base64.StdEncoding.DecodeString(data)
-		if err != nil {
-			return "", nil, fault.Field("file", "roster.file_corrupt")
-		}
-		return c.FormValue("file_name"), b, nil
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return "", nil, fault.Field("file", "field.required")
-	}
-	if fh.Size > maxRosterBytes {
-		return "", nil, fault.Field("file", "roster.file_too_large", "max_mb", maxRosterBytes>>20)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return "", nil, fmt.Errorf("opening upload: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxRosterBytes+1))
-	if err != nil {
-		return "", nil, fmt.Errorf("reading upload: %w", err)
-	}
-	return fh.Filename, b, nil
+	return carriedFile(c, maxRosterBytes, "roster.file_too_large")
 }
 
 func (s *Server) rosterPreview(c echo.Context) error {
