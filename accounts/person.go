@@ -174,10 +174,11 @@ func (s *Service) UpdatePerson(ctx context.Context, actor Actor, id int, in Pers
 	if err := in.clean(); err != nil {
 		return nil, err
 	}
-	if !slices.Equal(old.Roles, in.Roles) {
-		if err := checkRoles(actor, in.Roles); err != nil {
-			return nil, err
-		}
+	if !actor.IsAdmin() {
+		// Roles are changed by administrators only. A manager's form does not even send the roles
+		// it cannot change (disabled checkboxes are not submitted), so whatever arrives is ignored
+		// and the person keeps their roles: saving a phone number must never demote anyone.
+		in.Roles = old.Roles
 	}
 	if err := s.checkUnitInScope(ctx, actor, in.UnitID); err != nil {
 		return nil, err

@@ -108,8 +108,13 @@ func writeRosterCSV(w io.Writer, lines []rosterLine) error {
 	if err := cw.Write(rosterHeaderRow()); err != nil {
 		return fmt.Errorf("writing roster CSV: %w", err)
 	}
+	row := make([]string, len(rosterColumns))
 	for _, l := range lines {
-		if err := cw.Write(l.cells); err != nil {
+		row = row[:0]
+		for _, c := range l.cells {
+			row = append(row, CSVSafe(c))
+		}
+		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("writing roster CSV: %w", err)
 		}
 	}

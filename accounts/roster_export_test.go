@@ -19,6 +19,8 @@ func TestRosterExportRoundTrip(t *testing.T) {
 	if _, err := fx.svc.SeedDemo(ctx); err != nil {
 		t.Fatalf("seeding the demo: %v", err)
 	}
+	// A name and a phone that a spreadsheet would take for formulas must survive the round trip.
+	fx.db.Client.Person.Update().Where(person.Username(DemoAccounts.Learner1)).SetName("=1+2").SetPhone("+86 13900000001").ExecX(ctx)
 	mgr := fx.db.Client.Person.Query().Where(person.Username(DemoAccounts.Manager)).WithUnit().OnlyX(ctx)
 	manager := Actor{PersonID: mgr.ID, UnitID: mgr.UnitID, UnitPath: mgr.Edges.Unit.Path, Roles: mgr.Roles}
 	admin := Actor{Roles: []string{RoleAdmin}}
@@ -37,6 +39,9 @@ func TestRosterExportRoundTrip(t *testing.T) {
 				}
 				if format == RosterCSV && !bytes.HasPrefix(b.Bytes(), []byte("\ufeff工号,姓名,单位")) {
 					t.Errorf("CSV starts with %q, want a BOM and the headers", b.Bytes()[:min(20, b.Len())])
+				}
+				if format == RosterCSV && (!bytes.Contains(b.Bytes(), []byte(",'=1+2,")) || !bytes.Contains(b.Bytes(), []byte(",'+86 13900000001,"))) {
+					t.Errorf("the CSV does not guard formula-like cells with an apostrophe")
 				}
 				if format == RosterXLSX {
 					checkExportedSheet(t, b.Bytes())

@@ -185,8 +185,9 @@ func readCSV(data []byte) ([]rosterRecord, error) {
 		if !blank(cells) {
 			out = append(out, rosterRecord{row: line - embedded, cells: cells})
 		}
-		for _, c := range cells {
+		for i, c := range cells {
 			embedded += strings.Count(c, "\n")
+			cells[i] = csvUnsafe(c) // our exports guard formula-like cells with an apostrophe
 		}
 		if len(out) > maxRosterRows+1 {
 			return nil, fault.Field("file", "roster.too_many_rows", "max", maxRosterRows)

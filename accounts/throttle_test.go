@@ -55,3 +55,19 @@ func TestHitConcurrentFirstHits(t *testing.T) {
 		t.Fatalf("count %d after the window, want 1", got)
 	}
 }
+
+func TestCSVSafe(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"张三", "张三"},
+		{`=HYPERLINK("http://x","点击")`, `'=HYPERLINK("http://x","点击")`},
+		{"+8613900000000", "'+8613900000000"},
+		{"-1", "'-1"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := accounts.CSVSafe(c.in); got != c.want {
+			t.Errorf("CSVSafe(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -1,12 +1,15 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"peixun/accounts"
 	"peixun/database/dbtest"
 )
 
@@ -138,5 +141,30 @@ func TestUnitMoveRefusesCycle(t *testing.T) {
 	}
 	if n := dbtest.Count(t, e.db.SQL, "SELECT COUNT(*) FROM units WHERE path LIKE ?", "%/"+office+"/"+squad+"/%"); n != 3 {
 		t.Fatalf("after the move %d units lie under the office/squad path, want 3", n)
+	}
+}
+
+// TestManagerFormKeepsRoles: a manager's person form sends only the learner role (the others are
+// disabled checkboxes, which browsers do not submit); saving must not demote anyone, and the API
+// cannot change roles for a manager either.
+func TestManagerFormKeepsRoles(t *testing.T) {
+	e := newEnv(t)
+	mgr := e.client().login("manager")
+	id := strconv.Itoa(e.ids["manager"])
+	form := url.Values{"username": {"manager"}, "name": {"沈中队长"}, "unit_id": {strconv.Itoa(e.ids["unit:YH-ZFD-LZ"])},
+		"category": {"cadre"}, "roles": {"learner"}, "phone": {"13905710003"}}
+	if code, body, _ := mgr.post("/people/"+id, form); code != http.StatusSeeOther {
+		t.Fatalf("saving own details: %d %.300s", code, body)
+	}
+	if code, _, _ := mgr.post("/people/"+id, form); code != http.StatusSeeOther {
+		t.Fatalf("the manager lost access after saving: %d", code)
+	}
+	code, out := e.api(e.token("manager"), "PATCH", "/api/v1/people/"+id, map[string]any{"roles": []string{"learner"}})
+	if code != http.StatusOK {
+		t.Fatalf("PATCH: %d %v", code, out)
+	}
+	p, err := e.acc.Person(context.Background(), accounts.System, e.ids["manager"])
+	if err != nil || !slices.Contains(p.Roles, "manager") || p.Phone != "13905710003" {
+		t.Fatalf("after the saves: roles %v, phone %q (%v); want the manager role kept and the phone saved", p.Roles, p.Phone, err)
 	}
 }

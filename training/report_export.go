@@ -124,8 +124,9 @@ func (r *exportRow) strings() []string {
 	if !r.completedAt.IsZero() {
 		done = r.completedAt.In(Shanghai).Format("2006-01-02 15:04")
 	}
-	return []string{r.program, r.unit, r.name, r.employeeNo, r.username, CategoryNames[r.category], StatusNames[r.status],
-		strconv.FormatFloat(r.progress, 'f', 1, 64), done, r.reason}
+	return []string{accounts.CSVSafe(r.program), accounts.CSVSafe(r.unit), accounts.CSVSafe(r.name),
+		accounts.CSVSafe(r.employeeNo), r.username, CategoryNames[r.category], StatusNames[r.status],
+		strconv.FormatFloat(r.progress, 'f', 1, 64), done, accounts.CSVSafe(r.reason)}
 }
 
 // eachPerson streams a program's people in scope, unit by unit in tree order and by name within a
