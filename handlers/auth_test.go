@@ -175,3 +175,15 @@ func TestCSRFRefused(t *testing.T) {
 		t.Fatalf("sign-in with a forged CSRF token: %d", code)
 	}
 }
+
+// TestEveryDemoAccountSignsIn: the README's demo accounts all work with the README's password.
+func TestEveryDemoAccountSignsIn(t *testing.T) {
+	e := newEnv(t)
+	d := accounts.DemoAccounts
+	for _, u := range []string{d.Admin, d.Trainer, d.Manager, d.Learner1, d.Learner2} {
+		cl := e.client().login(u)
+		if code, body := cl.get("/"); code != http.StatusOK || !strings.Contains(body, "您好") {
+			t.Errorf("%s: home page %d", u, code)
+		}
+	}
+}
