@@ -1,17 +1,14 @@
 package certificates
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
 	"io"
 	"log/slog"
-	"regexp"
+	"peixun/certificates/pdftext"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"peixun/database"
 	"peixun/ent"
@@ -88,70 +85,8 @@ func makePerson(t testing.TB, db *database.DB, username, name string, unitID int
 		SaveX(context.Background())
 }
 
-var (
-	streamRe = regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`)
-	tjRe     = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-)
-
-// pdfText extracts the strings a PDF shows: it inflates every stream and decodes the Tj operands,
-// which gofpdf writes as UTF-16BE for UTF-8 fonts (the CIDs are Unicode code points, mapped to
-// glyphs by CIDToGIDMap). Each shown string is one element, in drawing order.
+// pdfText is the text a PDF shows, one element per drawn string.
 func pdfText(t testing.TB, pdf []byte) []string {
 	t.Helper()
-	var out []string
-	for _, m := range streamRe.FindAllSubmatch(pdf, -1) {
-		content := m[1] // uncompressed content stream, or a Flate one inflated here
-		if r, err := zlib.NewReader(bytes.NewReader(m[1])); err == nil {
-			if inflated, err := io.ReadAll(r); err == nil {
-				content = inflated
-			}
-		}
-		for _, tj := range tjRe.FindAllSubmatch(content, -1) {
-			out = append(out, decodeUTF16(unescapePDF(tj[1])))
-		}
-	}
-	return out
-}
-
-func unescapePDF(b []byte) []byte {
-	var out []byte
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' || i+1 == len(b) {
-			out = append(out, b[i])
-			continue
-		}
-		i++
-		switch c := b[i]; c {
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		default:
-			if c >= '0' && c <= '7' {
-				n, j := 0, i
-				for ; j < len(b) && j < i+3 && b[j] >= '0' && b[j] <= '7'; j++ {
-					n = n*8 + int(b[j]-'0')
-				}
-				out = append(out, byte(n))
-				i = j - 1
-			} else {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
-
-func decodeUTF16(b []byte) string {
-	u := make([]uint16, 0, len(b)/2)
-	for i := 0; i+1 < len(b); i += 2 {
-		u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
-	}
-	return string(utf16.Decode(u))
+	return pdftext.Strings(pdf)
 }

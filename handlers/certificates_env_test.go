@@ -1,15 +1,11 @@
 package handlers_test
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
-	"io"
 	"log/slog"
-	"regexp"
+	"peixun/certificates/pdftext"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"gocloud.dev/blob/memblob"
 
@@ -123,70 +119,6 @@ func (e *env) certOf(username string, programID int) *ent.Certificate {
 	return c
 }
 
-var (
-	streamRe = regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`)
-	tjRe     = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-)
-
-// pdfText extracts the strings a certificate PDF shows (gofpdf writes them as UTF-16BE Tj
-// operands), as the certificates package's tests do.
-func pdfText(pdf []byte) []string {
-	var out []string
-	for _, m := range streamRe.FindAllSubmatch(pdf, -1) {
-		content := m[1]
-		if r, err := zlib.NewReader(bytes.NewReader(m[1])); err == nil {
-			if inflated, err := io.ReadAll(r); err == nil {
-				content = inflated
-			}
-		}
-		for _, tj := range tjRe.FindAllSubmatch(content, -1) {
-			out = append(out, decodeUTF16(unescapePDF(tj[1])))
-		}
-	}
-	return out
-}
-
-func unescapePDF(b []byte) []byte {
-	var out []byte
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' || i+1 == len(b) {
-			out = append(out, b[i])
-			continue
-		}
-		i++
-		switch c := b[i]; {
-		case c == 'n':
-			out = append(out, '\n')
-		case c == 'r':
-			out = append(out, '\r')
-		case c == 't':
-			out = append(out, '\t')
-		case c == 'b':
-			out = append(out, '\b')
-		case c == 'f':
-			out = append(out, '\f')
-		case c >= '0' && c <= '7':
-			n, j := 0, i
-			for ; j < len(b) && j < i+3 && b[j] >= '0' && b[j] <= '7'; j++ {
-				n = n*8 + int(b[j]-'0')
-			}
-			out = append(out, byte(n))
-			i = j - 1
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func decodeUTF16(b []byte) string {
-	u := make([]uint16, 0, len(b)/2)
-	for i := 0; i+1 < len(b); i += 2 {
-		u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
-	}
-	return string(utf16.Decode(u))
-}
-
 // certMatrixIDs gives the authorization matrix its certificate records: learner1's certificate (in
 // the demo manager's unit), its verification code and a program.
 func certMatrixIDs(t testing.TB, e *env) map[string]string {
@@ -196,3 +128,6 @@ func certMatrixIDs(t testing.TB, e *env) map[string]string {
 	c := e.certOf("learner1", p.ID)
 	return map[string]string{":certificate": itoa(c.ID), ":verification": c.VerifyCode, ":program": itoa(p.ID)}
 }
+
+// pdfText is the text a PDF shows, one element per drawn string.
+func pdfText(pdf []byte) []string { return pdftext.Strings(pdf) }
