@@ -102,7 +102,11 @@ func cardsJSON(cards []courses.CourseCard) []CourseCardJSON {
 
 func (s *Server) apiCourses(c echo.Context) error {
 	page := queryPage(c)
-	cards, total, err := s.Courses.MyCourses(c.Request().Context(), actorOf(c), c.QueryParam("q"), page, nil)
+	assigned, err := s.assignedCourses(c)
+	if err != nil {
+		return err
+	}
+	cards, total, err := s.Courses.MyCourses(c.Request().Context(), actorOf(c), c.QueryParam("q"), page, assigned)
 	if err != nil {
 		return err
 	}

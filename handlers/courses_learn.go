@@ -51,8 +51,11 @@ type LessonPlayerView struct {
 
 func (s *Server) myCoursesPage(c echo.Context) error {
 	page, q := queryPage(c), c.QueryParam("q")
-	// Assigned courses come from the training package (issue 5); until it is wired, nil.
-	cards, total, err := s.Courses.MyCourses(c.Request().Context(), actorOf(c), q, page, nil)
+	assigned, err := s.assignedCourses(c)
+	if err != nil {
+		return err
+	}
+	cards, total, err := s.Courses.MyCourses(c.Request().Context(), actorOf(c), q, page, assigned)
 	if err != nil {
 		return err
 	}
@@ -228,4 +231,12 @@ func (s *Server) apiMyHours(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, HoursJSON{Year: year, Courses: h.Courses, Lectures: h.Lectures, Total: h.Total()})
+}
+
+// assignedCourses are the courses the caller's programs require; "my courses" lists them first.
+func (s *Server) assignedCourses(c echo.Context) ([]int, error) {
+	if s.Training == nil {
+		return nil, nil
+	}
+	return s.Training.AssignedCourses(c.Request().Context(), actorOf(c))
 }

@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"peixun/accounts"
@@ -159,4 +160,26 @@ func (s *Service) MyPrograms(ctx context.Context, actor accounts.Actor) ([]MyPro
 		out = append(out, MyProgram{Program: p, Enrollment: byProgram[p.ID]})
 	}
 	return out, nil
+}
+
+// AssignedCourses lists the courses the actor's active programs require of them (programs they are
+// in scope of and not exempt from), so that "my courses" can show them first.
+func (s *Service) AssignedCourses(ctx context.Context, actor accounts.Actor) ([]int, error) {
+	mine, err := s.MyPrograms(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int
+	for _, m := range mine {
+		e := m.Enrollment
+		if m.Program.Status != program.StatusActive || e == nil || e.LeftScopeAt != nil || e.Status == enrollment.StatusExempt {
+			continue
+		}
+		for _, id := range m.Program.Requirements.CourseIDs {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, nil
 }
