@@ -3,6 +3,8 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -15,10 +17,23 @@ import (
 // personWithUnit loads one person with their unit's path in a single joined query. Every signed-in
 // request needs both (the path is the actor's scope); ent's WithUnit would cost a second round trip.
 func (s *Service) personWithUnit(ctx context.Context, where predicate.Person) (*ent.Person, error) {
-	p, err := s.client.Person.Query().Where(where).Modify(func(sel *entsql.Selector) {
+	return s.loadPerson(ctx, where, nil)
+}
+
+// loadPerson is personWithUnit with an optional further join (a token or a session), so that a
+// signed-in request finds its caller in one statement.
+func (s *Service) loadPerson(ctx context.Context, where predicate.Person, join func(*entsql.Selector)) (*ent.Person, error) {
+	q := s.client.Person.Query()
+	if where != nil {
+		q = q.Where(where)
+	}
+	p, err := q.Modify(func(sel *entsql.Selector) {
 		u := entsql.Table(unit.Table)
 		sel.Join(u).On(sel.C(person.FieldUnitID), u.C(unit.FieldID)).
 			AppendSelect(entsql.As(u.C(unit.FieldPath), "unit_path"), entsql.As(u.C(unit.FieldName), "unit_name"))
+		if join != nil {
+			join(sel)
+		}
 	}).Only(ctx)
 	if err != nil {
 		return nil, err
@@ -43,4 +58,44 @@ func asString(v any) string {
 		return t.String
 	}
 	return fmt.Sprint(v)
+}
+
+// asInt reads an integer column selected by name.
+func asInt(v any) (int, error) {
+	switch t := v.(type) {
+	case int64:
+		return int(t), nil
+	case int:
+		return t, nil
+	case []byte:
+		return strconv.Atoi(string(t))
+	case string:
+		return strconv.Atoi(t)
+	}
+	return 0, fmt.Errorf("unexpected integer value %T", v)
+}
+
+// asTime reads a nullable time column selected by name; drivers hand it over as time.Time or text.
+func asTime(v any) *time.Time {
+	switch t := v.(type) {
+	case time.Time:
+		u := t.UTC()
+		return &u
+	case []byte:
+		return parseDBTime(string(t))
+	case string:
+		return parseDBTime(t)
+	}
+	return nil
+}
+
+func parseDBTime(s string) *time.Time {
+	// MySQL gives "2006-01-02 15:04:05.000000"; modernc SQLite stores Go's own time format.
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999 -0700 MST", time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			u := t.UTC()
+			return &u
+		}
+	}
+	return nil
 }
