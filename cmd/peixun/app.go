@@ -74,6 +74,11 @@ func (a *app) wire(ctx context.Context, migrate bool) error {
 	p.SessionIdle, p.SessionAbsolute = cfg.SessionIdle, cfg.SessionAbsolute
 	p.MaxFailures, p.LockFor, p.IPAttempts, p.IPWindow = cfg.MaxFailures, cfg.LockFor, cfg.IPAttempts, cfg.IPWindow
 	a.courses = courses.New(db, a.bucket, time.Now, log)
+	if cfg.MaxVideoMB <= 0 || cfg.MaxDocumentMB <= 0 {
+		return fmt.Errorf("PEIXUN_MAX_VIDEO_MB and PEIXUN_MAX_DOCUMENT_MB must be positive")
+	}
+	a.courses.MaxSize[courses.KindVideo] = cfg.MaxVideoMB << 20
+	a.courses.MaxSize[courses.KindDocument] = cfg.MaxDocumentMB << 20
 	a.quizzes = quizzes.New(db, time.Now, log)
 	if a.certs, err = certificates.New(certificates.Config{DB: db, Now: time.Now, Logger: log, FontPath: cfg.CertFont,
 		BaseURL: cfg.BaseURL, Issuer: cfg.Issuer, Bucket: a.bucket}); err != nil {

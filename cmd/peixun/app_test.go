@@ -21,6 +21,9 @@ func TestWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.close()
+	if a.courses.MaxSize["video"] != 2048<<20 || a.courses.MaxSize["document"] != 200<<20 {
+		t.Fatalf("upload limits %v, want the defaults of PEIXUN_MAX_VIDEO_MB and PEIXUN_MAX_DOCUMENT_MB", a.courses.MaxSize)
+	}
 	if seeded, err := a.seedDemo(ctx); err != nil || !seeded {
 		t.Fatalf("seeding the demo: %v %v", seeded, err)
 	}

@@ -19,6 +19,8 @@ type Config struct {
 	Demo            bool          `env:"DEMO" envDefault:"true"`
 	BaseURL         string        `env:"BASE_URL" envDefault:"http://localhost:8080"`
 	BlobURL         string        `env:"BLOB_URL" envDefault:"file://data/blobs"`
+	MaxVideoMB      int64         `env:"MAX_VIDEO_MB" envDefault:"2048"`
+	MaxDocumentMB   int64         `env:"MAX_DOCUMENT_MB" envDefault:"200"`
 	CertFont        string        `env:"CERT_FONT"`
 	Issuer          string        `env:"ISSUER" envDefault:"余杭区交通运输局"`
 	LogLevel        string        `env:"LOG_LEVEL" envDefault:"info"`
