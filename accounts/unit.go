@@ -82,18 +82,54 @@ func (s *Service) CreateUnit(ctx context.Context, actor Actor, in UnitInput) (*e
 
 // RenameUnit changes a unit's name and code.
 func (s *Service) RenameUnit(ctx context.Context, actor Actor, id int, name, code string) (*ent.Unit, error) {
+	var u *ent.Unit
+	err := withTx(ctx, s.client, func(tx *ent.Tx) error {
+		var err error
+		u, err = renameUnit(ctx, tx.Client(), actor, id, name, code)
+		return err
+	})
+	return u, err
+}
+
+// MoveUnit puts a unit (with its subtree) under a new parent. Moving a unit below itself or its own
+// descendants would make a cycle and is refused.
+func (s *Service) MoveUnit(ctx context.Context, actor Actor, id, newParentID int) error {
+	return withTx(ctx, s.client, func(tx *ent.Tx) error { return moveUnit(ctx, tx.Client(), actor, id, newParentID) })
+}
+
+// UpdateUnit renames a unit and, when parentID names another parent, moves it, in one transaction:
+// a refused name or code leaves the unit where it was, and a refused move leaves its name.
+func (s *Service) UpdateUnit(ctx context.Context, actor Actor, id int, name, code string, parentID *int) (*ent.Unit, error) {
+	var u *ent.Unit
+	err := withTx(ctx, s.client, func(tx *ent.Tx) error {
+		var err error
+		if u, err = renameUnit(ctx, tx.Client(), actor, id, name, code); err != nil {
+			return err
+		}
+		if parentID != nil && (u.ParentID == nil || *u.ParentID != *parentID) {
+			if err := moveUnit(ctx, tx.Client(), actor, id, *parentID); err != nil {
+				return err
+			}
+			u, err = tx.Unit.Get(ctx, id)
+		}
+		return err
+	})
+	return u, err
+}
+
+func renameUnit(ctx context.Context, c *ent.Client, actor Actor, id int, name, code string) (*ent.Unit, error) {
 	in := UnitInput{Name: name, Code: code}
 	if err := in.clean(); err != nil {
 		return nil, err
 	}
-	u, err := s.client.Unit.Get(ctx, id)
+	u, err := c.Unit.Get(ctx, id)
 	if err != nil {
 		return nil, notFound(err, "unit")
 	}
 	if !actor.Manages(u.Path) {
 		return nil, fault.ForbiddenErr()
 	}
-	if taken, err := s.client.Unit.Query().Where(unit.Code(in.Code), unit.IDNEQ(id)).Exist(ctx); err != nil {
+	if taken, err := c.Unit.Query().Where(unit.Code(in.Code), unit.IDNEQ(id)).Exist(ctx); err != nil {
 		return nil, fmt.Errorf("checking unit code: %w", err)
 	} else if taken {
 		return nil, fault.Field("code", "unit.code_taken", "code", in.Code)
@@ -101,44 +137,36 @@ func (s *Service) RenameUnit(ctx context.Context, actor Actor, id int, name, cod
 	return u.Update().SetName(in.Name).SetCode(in.Code).Save(ctx)
 }
 
-// MoveUnit puts a unit (with its subtree) under a new parent. Moving a unit below itself or its own
-// descendants would make a cycle and is refused.
-func (s *Service) MoveUnit(ctx context.Context, actor Actor, id, newParentID int) error {
-	var moved *ent.Unit
-	err := withTx(ctx, s.client, func(tx *ent.Tx) error {
-		u, err := tx.Unit.Get(ctx, id)
-		if err != nil {
-			return notFound(err, "unit")
+func moveUnit(ctx context.Context, c *ent.Client, actor Actor, id, newParentID int) error {
+	u, err := c.Unit.Get(ctx, id)
+	if err != nil {
+		return notFound(err, "unit")
+	}
+	p, err := c.Unit.Get(ctx, newParentID)
+	if err != nil {
+		return notFound(err, "unit")
+	}
+	if !actor.Manages(u.Path) || !actor.Manages(p.Path) || u.ParentID == nil {
+		return fault.ForbiddenErr()
+	}
+	if strings.HasPrefix(p.Path, u.Path) {
+		return fault.Field("parent_id", "unit.move_cycle", "unit", u.Name, "parent", p.Name)
+	}
+	oldPath, newPath := u.Path, ChildPath(p.Path, u.ID)
+	subtree, err := c.Unit.Query().Where(unit.PathHasPrefix(oldPath)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("reading subtree of unit %d: %w", id, err)
+	}
+	// Units are few (tens to hundreds): rewriting each path keeps the SQL portable.
+	for _, d := range subtree {
+		if err := c.Unit.UpdateOneID(d.ID).SetPath(newPath + strings.TrimPrefix(d.Path, oldPath)).Exec(ctx); err != nil {
+			return fmt.Errorf("moving unit %d: %w", d.ID, err)
 		}
-		p, err := tx.Unit.Get(ctx, newParentID)
-		if err != nil {
-			return notFound(err, "unit")
-		}
-		if !actor.Manages(u.Path) || !actor.Manages(p.Path) || u.ParentID == nil {
-			return fault.ForbiddenErr()
-		}
-		if strings.HasPrefix(p.Path, u.Path) {
-			return fault.Field("parent_id", "unit.move_cycle", "unit", u.Name, "parent", p.Name)
-		}
-		oldPath, newPath := u.Path, ChildPath(p.Path, u.ID)
-		subtree, err := tx.Unit.Query().Where(unit.PathHasPrefix(oldPath)).All(ctx)
-		if err != nil {
-			return fmt.Errorf("reading subtree of unit %d: %w", id, err)
-		}
-		// Units are few (tens to hundreds): rewriting each path keeps the SQL portable.
-		for _, d := range subtree {
-			if err := tx.Unit.UpdateOneID(d.ID).SetPath(newPath + strings.TrimPrefix(d.Path, oldPath)).Exec(ctx); err != nil {
-				return fmt.Errorf("moving unit %d: %w", d.ID, err)
-			}
-		}
-		if err := tx.Unit.UpdateOneID(id).SetParentID(newParentID).Exec(ctx); err != nil {
-			return fmt.Errorf("moving unit %d: %w", id, err)
-		}
-		moved = u
-		return Audit(ctx, tx.Client(), actor, "", "unit.move", "unit", id, map[string]any{"from": oldPath, "to": newPath})
-	})
-	_ = moved
-	return err
+	}
+	if err := c.Unit.UpdateOneID(id).SetParentID(newParentID).Exec(ctx); err != nil {
+		return fmt.Errorf("moving unit %d: %w", id, err)
+	}
+	return Audit(ctx, c, actor, "", "unit.move", "unit", id, map[string]any{"from": oldPath, "to": newPath})
 }
 
 // Unit returns one unit in the actor's scope (every signed-in person may read their own unit).

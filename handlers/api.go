@@ -140,12 +140,7 @@ func (s *Server) apiUpdateUnit(c echo.Context) error {
 	if r.Code == "" {
 		r.Code = u.Code
 	}
-	if r.ParentID != nil && (u.ParentID == nil || *r.ParentID != *u.ParentID) {
-		if err := s.Accounts.MoveUnit(ctx, actorOf(c), id, *r.ParentID); err != nil {
-			return err
-		}
-	}
-	if u, err = s.Accounts.RenameUnit(ctx, actorOf(c), id, r.Name, r.Code); err != nil {
+	if u, err = s.Accounts.UpdateUnit(ctx, actorOf(c), id, r.Name, r.Code, r.ParentID); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, unitJSON(u))

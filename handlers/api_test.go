@@ -101,3 +101,23 @@ func TestHealthAndLanguage(t *testing.T) {
 		t.Errorf("the people list is not in English after the switch")
 	}
 }
+
+// TestAPIUnitUpdateAllOrNothing: a PATCH that both moves and renames a unit changes nothing when
+// the new code is taken, and does both when it is free.
+func TestAPIUnitUpdateAllOrNothing(t *testing.T) {
+	e := newEnv(t)
+	tok := e.token("admin")
+	team := strconv.Itoa(e.ids["unit:YH-ZFD-LZ-1"])
+	office := e.ids["unit:YH-BGS"]
+	code, out := e.api(tok, "PATCH", "/api/v1/units/"+team, map[string]any{"parent_id": office, "code": "YH-BGS"})
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("a taken code: %d %v", code, out)
+	}
+	if n := dbtest.Count(t, e.db.SQL, "SELECT COUNT(*) FROM units WHERE id = ? AND parent_id = ?", e.ids["unit:YH-ZFD-LZ-1"], office); n != 0 {
+		t.Fatalf("the refused update moved the unit")
+	}
+	code, out = e.api(tok, "PATCH", "/api/v1/units/"+team, map[string]any{"parent_id": office, "code": "YH-BGS-1", "name": "一分队"})
+	if code != http.StatusOK || out["code"] != "YH-BGS-1" || int(out["parent_id"].(float64)) != office {
+		t.Fatalf("move and rename: %d %v", code, out)
+	}
+}
