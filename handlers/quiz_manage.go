@@ -341,8 +341,21 @@ func (s *Server) trainerQuiz(c echo.Context) (*ent.Quiz, error) {
 	return q, nil
 }
 
-func (s *Server) editQuizPage(c echo.Context) error {
+// ownQuiz is trainerQuiz for changes: only the trainer who built the quiz, or an administrator, may
+// edit it or open and close it (other trainers still read its results, statistics and grading).
+func (s *Server) ownQuiz(c echo.Context) (*ent.Quiz, error) {
 	q, err := s.trainerQuiz(c)
+	if err != nil {
+		return nil, err
+	}
+	if a := actorOf(c); !a.IsAdmin() && q.CreatedBy != a.PersonID {
+		return nil, fault.ForbiddenErr()
+	}
+	return q, nil
+}
+
+func (s *Server) editQuizPage(c echo.Context) error {
+	q, err := s.ownQuiz(c)
 	if err != nil {
 		return err
 	}
@@ -350,7 +363,7 @@ func (s *Server) editQuizPage(c echo.Context) error {
 }
 
 func (s *Server) updateQuiz(c echo.Context) error {
-	q, err := s.trainerQuiz(c)
+	q, err := s.ownQuiz(c)
 	if err != nil {
 		return err
 	}
@@ -370,7 +383,7 @@ func (s *Server) updateQuiz(c echo.Context) error {
 }
 
 func (s *Server) setQuizStatus(c echo.Context) error {
-	q, err := s.trainerQuiz(c)
+	q, err := s.ownQuiz(c)
 	if err != nil {
 		return err
 	}

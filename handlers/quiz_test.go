@@ -22,6 +22,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"peixun/accounts"
 	"peixun/ent"
 	"peixun/handlers"
 	"peixun/quizzes"
@@ -597,5 +598,40 @@ func TestQuizResultsScope(t *testing.T) {
 		if code, _ := tr.get("/manage/quizzes/" + strconv.Itoa(comp.ID) + p); code != http.StatusOK {
 			t.Errorf("%s: %d", p, code)
 		}
+	}
+}
+
+// TestQuizChangedOnlyByItsTrainer: another trainer may read a quiz's results but not edit it or
+// open and close it; its own trainer and administrators may.
+func TestQuizChangedOnlyByItsTrainer(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.acc.CreatePerson(ctx, accounts.System, accounts.PersonInput{Username: "trainer2", Name: "林培训",
+		UnitID: e.ids["unit:YH-ZCFG"], Category: "staff", Roles: []string{accounts.RoleTrainer}, Password: accounts.DemoPassword}); err != nil {
+		t.Fatal(err)
+	}
+	exam := e.demoQuiz("exam")
+	id := strconv.Itoa(exam.ID)
+	other := e.client().login("trainer2")
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/manage/quizzes/" + id, http.StatusForbidden},
+		{"POST", "/manage/quizzes/" + id + "/status", http.StatusForbidden},
+		{"GET", "/manage/quizzes/" + id + "/statistics", http.StatusOK},
+	} {
+		var code int
+		if c.method == "GET" {
+			code, _ = other.get(c.path)
+		} else {
+			code, _, _ = other.post(c.path, url.Values{"status": {"archived"}})
+		}
+		if code != c.status {
+			t.Errorf("another trainer %s %s: %d, want %d", c.method, c.path, code, c.status)
+		}
+	}
+	if code, _ := e.client().login("trainer").get("/manage/quizzes/" + id); code != http.StatusOK {
+		t.Errorf("its own trainer: %d", code)
 	}
 }
