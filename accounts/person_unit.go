@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"peixun/database"
 	"strconv"
 	"time"
 
@@ -75,27 +76,11 @@ func asInt(v any) (int, error) {
 	return 0, fmt.Errorf("unexpected integer value %T", v)
 }
 
-// asTime reads a nullable time column selected by name; drivers hand it over as time.Time or text.
+// asTime reads a nullable time column selected by name (nil for NULL or an empty text).
 func asTime(v any) *time.Time {
-	switch t := v.(type) {
-	case time.Time:
-		u := t.UTC()
-		return &u
-	case []byte:
-		return parseDBTime(string(t))
-	case string:
-		return parseDBTime(t)
+	t, err := database.TimeValue(v)
+	if err != nil || t.IsZero() {
+		return nil
 	}
-	return nil
-}
-
-func parseDBTime(s string) *time.Time {
-	// MySQL gives "2006-01-02 15:04:05.000000"; modernc SQLite stores Go's own time format.
-	for _, layout := range []string{"2006-01-02 15:04:05.999999999 -0700 MST", time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			u := t.UTC()
-			return &u
-		}
-	}
-	return nil
+	return &t
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"peixun/database"
 	"slices"
 	"strconv"
 	"strings"
@@ -237,36 +238,5 @@ func (n *dbInt) Scan(v any) error {
 	return nil
 }
 
-// dbTime reads a time from a column or an aggregate. MySQL gives time.Time; SQLite gives time.Time
-// for a declared column but text for MAX() and COALESCE(), in the format the driver wrote.
-func dbTime(v any) (time.Time, error) {
-	switch t := v.(type) {
-	case nil:
-		return time.Time{}, nil
-	case time.Time:
-		return t.UTC(), nil
-	case []byte:
-		return parseTime(string(t))
-	case string:
-		return parseTime(t)
-	}
-	return time.Time{}, fmt.Errorf("unexpected time value %T", v)
-}
-
-var timeLayouts = []string{
-	"2006-01-02 15:04:05.999999999-07:00",
-	"2006-01-02T15:04:05.999999999-07:00",
-	"2006-01-02 15:04:05.999999999 -0700 MST",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02T15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05",
-}
-
-func parseTime(s string) (time.Time, error) {
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("unreadable time %q", s)
-}
+// dbTime reads a time from a column or an aggregate (see database.TimeValue).
+func dbTime(v any) (time.Time, error) { return database.TimeValue(v) }
