@@ -102,15 +102,11 @@ func (s *Server) lessonView(c echo.Context, co *ent.Course, l *ent.Lesson, f Les
 }
 
 func (s *Server) editLessonPage(c echo.Context) error {
-	id, err := pathID(c)
+	l, err := s.lessonParam(c)
 	if err != nil {
 		return err
 	}
 	ctx, a := c.Request().Context(), actorOf(c)
-	l, err := s.Courses.Lesson(ctx, a, id)
-	if err != nil {
-		return err
-	}
 	co, _, err := s.Courses.Course(ctx, a, l.CourseID)
 	if err != nil {
 		return err
@@ -179,15 +175,11 @@ func lessonSavedURL(l *ent.Lesson) string {
 }
 
 func (s *Server) updateLesson(c echo.Context) error {
-	id, err := pathID(c)
+	old, err := s.lessonParam(c)
 	if err != nil {
 		return err
 	}
-	ctx, a := c.Request().Context(), actorOf(c)
-	old, err := s.Courses.Lesson(ctx, a, id)
-	if err != nil {
-		return err
-	}
+	ctx, a, id := c.Request().Context(), actorOf(c), old.ID
 	in, f, err := lessonInput(c)
 	if err == nil {
 		var l *ent.Lesson
@@ -207,15 +199,11 @@ func (s *Server) updateLesson(c echo.Context) error {
 }
 
 func (s *Server) deleteLesson(c echo.Context) error {
-	id, err := pathID(c)
+	l, err := s.lessonParam(c)
 	if err != nil {
 		return err
 	}
-	ctx, a := c.Request().Context(), actorOf(c)
-	l, err := s.Courses.Lesson(ctx, a, id)
-	if err != nil {
-		return err
-	}
+	ctx, a, id := c.Request().Context(), actorOf(c), l.ID
 	if err := s.Courses.DeleteLesson(ctx, a, id); err != nil {
 		return err
 	}
@@ -224,15 +212,11 @@ func (s *Server) deleteLesson(c echo.Context) error {
 
 // moveLesson handles both directions: /up and /down.
 func (s *Server) moveLesson(c echo.Context) error {
-	id, err := pathID(c)
+	l, err := s.lessonParam(c)
 	if err != nil {
 		return err
 	}
-	ctx, a := c.Request().Context(), actorOf(c)
-	l, err := s.Courses.Lesson(ctx, a, id)
-	if err != nil {
-		return err
-	}
+	ctx, a, id := c.Request().Context(), actorOf(c), l.ID
 	if strings.HasSuffix(c.Path(), "/up") {
 		err = s.Courses.MoveUp(ctx, a, id)
 	} else {
@@ -372,4 +356,13 @@ func containsStr(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// lessonParam loads the lesson named by :id for a trainer who may edit its course.
+func (s *Server) lessonParam(c echo.Context) (*ent.Lesson, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Courses.Lesson(c.Request().Context(), actorOf(c), id)
 }
