@@ -132,24 +132,11 @@ func (s *Server) startAttempt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.startFor(c, id)
+	v, err := s.Quizzes.StartAsLearner(c.Request().Context(), id, actorOf(c).PersonID)
 	if err != nil {
 		return err
 	}
-	return redirect(c, "/attempts/"+strconv.Itoa(a.ID))
-}
-
-// startFor starts (or resumes) the caller's attempt at a quiz they may see.
-func (s *Server) startFor(c echo.Context, quizID int) (*ent.Attempt, error) {
-	ctx := c.Request().Context()
-	me := actorOf(c).PersonID
-	if a, err := s.Quizzes.Current(ctx, quizID, me); err != nil || a != nil {
-		return a, err
-	}
-	if _, err := s.Quizzes.LearnerQuiz(ctx, quizID, me); err != nil {
-		return nil, err
-	}
-	return s.Quizzes.Start(ctx, quizID, me)
+	return redirect(c, "/attempts/"+strconv.Itoa(v.Attempt.ID))
 }
 
 // ownAttempt refuses an attempt of another person with 403 (and an unknown one with 404).

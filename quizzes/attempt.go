@@ -31,36 +31,84 @@ func activeKey(quizID, personID int) string {
 // crash or a restart). Two concurrent starts give one attempt: the second insert violates the unique
 // active_key and returns the first attempt.
 func (s *Service) Start(ctx context.Context, quizID, personID int) (*ent.Attempt, error) {
-	if a, err := s.current(ctx, quizID, personID); err != nil || a != nil {
-		return a, err
-	}
 	q, err := s.Quiz(ctx, quizID)
 	if err != nil {
 		return nil, err
 	}
+	a, _, err := s.begin(ctx, q, personID, false)
+	return a, err
+}
+
+// StartAsLearner starts or resumes the person's attempt as the learner's page and API do, and returns
+// it as the learner sees it. A quiz they may not see (a draft, outside its window, another person's
+// practice) is "not found", but an attempt already in progress is always resumed.
+func (s *Service) StartAsLearner(ctx context.Context, quizID, personID int) (*AttemptView, error) {
+	q, err := s.Quiz(ctx, quizID)
+	if err != nil {
+		return nil, err
+	}
+	a, fresh, err := s.begin(ctx, q, personID, true)
+	if err != nil {
+		return nil, err
+	}
+	saved := map[int]*ent.Answer{}
+	if !fresh { // a new attempt has no answers yet: skip the read
+		if saved, err = s.SavedAnswers(ctx, a.ID); err != nil {
+			return nil, err
+		}
+	}
+	return s.view(ctx, a, q, false, saved)
+}
+
+// begin starts or resumes the person's attempt at a loaded quiz, and tells whether the attempt is new
+// (false: one in progress was resumed). With hide set, a quiz the person may not see is "not found"
+// rather than a conflict that names its state. A whole bureau starts an exam in the same minute, so a
+// new attempt costs two statements: one read of the person's attempts at the quiz and one insert.
+func (s *Service) begin(ctx context.Context, q *ent.Quiz, personID int, hide bool) (*ent.Attempt, bool, error) {
+	// One read gives both the attempt to resume and the number of attempts taken.
+	mine, err := s.client().Attempt.Query().Where(attempt.QuizID(q.ID), attempt.PersonID(personID)).
+		Select(attempt.FieldStatus, attempt.FieldDeadline).All(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("reading attempts of person %d at quiz %d: %w", personID, q.ID, err)
+	}
+	for _, a := range mine {
+		if a.Status != attempt.StatusInProgress {
+			continue
+		}
+		if !s.expired(a) {
+			open, err := s.client().Attempt.Get(ctx, a.ID)
+			if err != nil {
+				return nil, false, fmt.Errorf("loading attempt %d: %w", a.ID, err)
+			}
+			return open, false, nil
+		}
+		if _, err := s.finalize(ctx, a.ID, nil); err != nil {
+			return nil, false, err
+		}
+	}
+	if hide && !s.visible(q, personID) {
+		return nil, false, fault.NotFoundf("quiz")
+	}
 	if owner := PersonalOwner(q); owner != 0 && owner != personID {
-		return nil, fault.NotFoundf("quiz") // another person's wrong-question practice
+		return nil, false, fault.NotFoundf("quiz") // another person's wrong-question practice
 	}
 	now := s.clock()
 	if q.Status != quiz.StatusPublished {
-		return nil, fault.New(fault.Conflict, "quiz.not_published")
+		return nil, false, fault.New(fault.Conflict, "quiz.not_published")
 	}
 	if q.OpensAt != nil && now.Before(*q.OpensAt) {
-		return nil, fault.New(fault.Conflict, "quiz.not_open").With("opens_at", *q.OpensAt)
+		return nil, false, fault.New(fault.Conflict, "quiz.not_open").With("opens_at", *q.OpensAt)
 	}
 	if q.ClosesAt != nil && !now.Before(*q.ClosesAt) {
-		return nil, fault.New(fault.Conflict, "quiz.closed").With("closes_at", *q.ClosesAt)
+		return nil, false, fault.New(fault.Conflict, "quiz.closed").With("closes_at", *q.ClosesAt)
 	}
-	done, err := s.client().Attempt.Query().Where(attempt.QuizID(quizID), attempt.PersonID(personID)).Count(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("counting attempts of person %d at quiz %d: %w", personID, quizID, err)
-	}
+	done := len(mine)
 	if q.Mode != quiz.ModePractice && q.AttemptsAllowed > 0 && done >= q.AttemptsAllowed {
-		return nil, fault.New(fault.Conflict, "quiz.no_attempts_left").With("allowed", q.AttemptsAllowed)
+		return nil, false, fault.New(fault.Conflict, "quiz.no_attempts_left").With("allowed", q.AttemptsAllowed)
 	}
 	paper, err := s.newPaper(ctx, q, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 	if err != nil {
-		return nil, fmt.Errorf("drawing a paper for quiz %d: %w", quizID, err)
+		return nil, false, fmt.Errorf("drawing a paper for quiz %d: %w", q.ID, err)
 	}
 	var deadline *time.Time
 	if q.TimeLimitSeconds > 0 {
@@ -74,23 +122,21 @@ func (s *Service) Start(ctx context.Context, quizID, personID int) (*ent.Attempt
 	a, err := s.insertAttempt(ctx, q, personID, done+1, paper, now, deadline)
 	if ent.IsConstraintError(err) {
 		// Someone (another tab, another replica) started it a moment ago: resume theirs.
-		a, err2 := s.current(ctx, quizID, personID)
+		a, err2 := s.current(ctx, q.ID, personID)
 		if err2 == nil && a != nil {
-			return a, nil
+			return a, false, nil
 		}
 	}
-	return a, err
+	if err != nil {
+		return nil, false, err
+	}
+	return a, true, nil
 }
 
-// insertAttempt writes the attempt and one answer row per question (empty, 0 points, with the
-// question's weight) in one transaction, so that unanswered questions count as 0 in statistics.
+// insertAttempt writes the attempt with its frozen paper: one row. Answer rows are written as answers
+// are given; the questions left unanswered get their row (0 points) when the attempt is closed.
 func (s *Service) insertAttempt(ctx context.Context, q *ent.Quiz, personID, number int, paper []PaperItem, now time.Time, deadline *time.Time) (*ent.Attempt, error) {
-	tx, err := s.client().Tx(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("starting attempt: %w", err)
-	}
-	defer tx.Rollback()
-	c := tx.Attempt.Create().SetQuizID(q.ID).SetPersonID(personID).SetNumber(number).SetPaper(paperJSON(paper)).
+	c := s.client().Attempt.Create().SetQuizID(q.ID).SetPersonID(personID).SetNumber(number).SetPaper(paperJSON(paper)).
 		SetStartedAt(now).SetActiveKey(activeKey(q.ID, personID))
 	if deadline != nil {
 		// duration_seconds starts as the whole allowance: an attempt submitted by the schedule at its
@@ -105,14 +151,7 @@ func (s *Service) insertAttempt(ctx context.Context, q *ent.Quiz, personID, numb
 	if err != nil {
 		return nil, fmt.Errorf("starting attempt at quiz %d: %w", q.ID, err)
 	}
-	err = tx.Answer.MapCreateBulk(paper, func(ac *ent.AnswerCreate, i int) {
-		ac.SetAttemptID(a.ID).SetQuestionID(paper[i].QuestionID).SetMaxPoints(paper[i].Points).
-			SetPoints(0).SetCorrect(false).SetSavedAt(now)
-	}).Exec(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("preparing answers of attempt %d: %w", a.ID, err)
-	}
-	return a, tx.Commit()
+	return a, nil
 }
 
 // current returns the person's attempt in progress at the quiz, or nil. An attempt whose deadline

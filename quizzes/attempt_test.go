@@ -169,6 +169,56 @@ func TestSubmitExpiredIsSetBased(t *testing.T) {
 	if n, _ := s.SubmitExpired(ctx); n != 0 {
 		t.Fatalf("second run closed %d", n)
 	}
+	// Each closed attempt now has a row for each of its 5 questions: the answer given and 4 zeros.
+	if n := dbtest.Count(t, db.SQL, "SELECT COUNT(*) FROM answers WHERE seq = 0 AND points = 0 AND correct = 0"); n != 5*4 {
+		t.Fatalf("%d unanswered rows, want 20", n)
+	}
+	if n := dbtest.Count(t, db.SQL, "SELECT COUNT(*) FROM answers WHERE seq = 1 AND points = 10"); n != 5 {
+		t.Fatalf("%d answers given kept, want 5", n)
+	}
+}
+
+// TestUnansweredRowsAtClose: a start writes only the attempt; answers get their rows as they are
+// given, and submitting adds a 0-point row for each question left unanswered, so that statistics and
+// the wrong-question book count it, without touching the answers given.
+func TestUnansweredRowsAtClose(t *testing.T) {
+	ctx := context.Background()
+	s, db, _ := newService(t)
+	quizID, qs := examFixture(t, s, 0)
+	p := newPerson(t, db, 0)
+	a, err := s.Start(ctx, quizID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved, _ := s.SavedAnswers(ctx, a.ID); len(saved) != 0 {
+		t.Fatalf("%d answer rows right after the start, want 0", len(saved))
+	}
+	if _, err := s.SaveAnswer(ctx, a.ID, p.ID, qs[KindSingle], []string{"B"}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Submit(ctx, a.ID, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	saved, _ := s.SavedAnswers(ctx, a.ID)
+	if len(saved) != 5 {
+		t.Fatalf("%d answer rows after submitting, want 5", len(saved))
+	}
+	for kind, id := range qs {
+		ans := saved[id]
+		switch {
+		case kind == KindSingle && (ans.Seq != 1 || *ans.Points != 10 || len(ans.Response) != 1):
+			t.Errorf("the answer given changed: %+v", ans)
+		case kind != KindSingle && (ans.Seq != 0 || ans.Points == nil || *ans.Points != 0 || ans.MaxPoints != 10):
+			t.Errorf("%s left unanswered: %+v", kind, ans)
+		}
+	}
+	// A double submit adds nothing.
+	if _, err := s.Submit(ctx, a.ID, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := dbtest.Count(t, db.SQL, "SELECT COUNT(*) FROM answers"); n != 5 {
+		t.Fatalf("%d answer rows after a second submit, want 5", n)
+	}
 }
 
 func TestResumeAfterRestart(t *testing.T) {

@@ -36,9 +36,10 @@ type candidate struct {
 
 // ruleDraw is a rule with the questions it may draw, ready to pick from.
 type ruleDraw struct {
-	index int
-	rule  Rule
-	pool  []candidate
+	index    int
+	rule     Rule
+	pool     []candidate
+	lineages []int // a fixed list's lineages in the trainer's order; nil for a category rule
 }
 
 // pools loads the questions every rule may draw. Fixed lists follow lineages to their current
@@ -47,8 +48,10 @@ func (s *Service) pools(ctx context.Context, rules []Rule) ([]ruleDraw, error) {
 	draws := make([]ruleDraw, 0, len(rules))
 	for i, r := range rules {
 		q := s.client().Question.Query().Where(question.StatusEQ(question.StatusActive))
+		var lineages []int
 		if len(r.QuestionIDs) > 0 {
-			q.Where(question.LineageIDIn(s.lineagesOf(ctx, r.QuestionIDs)...))
+			lineages = s.lineagesOf(ctx, r.QuestionIDs)
+			q.Where(question.LineageIDIn(lineages...))
 		} else {
 			path, err := s.categoryPath(ctx, r.CategoryID, fmt.Sprintf("rules[%d].category_id", i))
 			if err != nil {
@@ -67,7 +70,7 @@ func (s *Service) pools(ctx context.Context, rules []Rule) ([]ruleDraw, error) {
 			return nil, fault.Field(fmt.Sprintf("rules[%d].question_ids", i), "quiz.questions_unavailable",
 				"rule", i+1, "needs", len(r.QuestionIDs), "has", len(pool))
 		}
-		draws = append(draws, ruleDraw{index: i, rule: r, pool: pool})
+		draws = append(draws, ruleDraw{index: i, rule: r, pool: pool, lineages: lineages})
 	}
 	// Fixed lists first, then the narrowest pools: when pools nest (a category inside another, one
 	// difficulty inside "any"), drawing the narrow rule first can never starve the wide one, so the
@@ -82,11 +85,26 @@ func (s *Service) pools(ctx context.Context, rules []Rule) ([]ruleDraw, error) {
 	return draws, nil
 }
 
-// lineagesOf maps question ids (any version) to their lineages; unknown ids map to nothing.
+// lineagesOf maps question ids (any version) to their lineages, in the order of ids, so that a fixed
+// list keeps the trainer's order; unknown ids map to nothing.
 func (s *Service) lineagesOf(ctx context.Context, ids []int) []int {
-	lineages, err := s.client().Question.Query().Where(question.IDIn(ids...)).Select(question.FieldLineageID).Ints(ctx)
-	if err != nil {
+	var rows []struct {
+		ID        int `json:"id"`
+		LineageID int `json:"lineage_id"`
+	}
+	if err := s.client().Question.Query().Where(question.IDIn(ids...)).
+		Select(question.FieldID, question.FieldLineageID).Scan(ctx, &rows); err != nil {
 		return nil
+	}
+	byID := make(map[int]int, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r.LineageID
+	}
+	lineages := make([]int, 0, len(ids))
+	for _, id := range ids {
+		if l, ok := byID[id]; ok {
+			lineages = append(lineages, l)
+		}
 	}
 	return lineages
 }
@@ -94,19 +112,19 @@ func (s *Service) lineagesOf(ctx context.Context, ids []int) []int {
 // checkRules refuses rules the bank cannot satisfy now, with the numbers: a rule needing 20 questions
 // from a category that has 12 gives needs=20, has=12.
 func (s *Service) checkRules(ctx context.Context, rules []Rule) error {
-	_, err := s.draw(ctx, rules, nil)
+	draws, err := s.pools(ctx, rules)
+	if err != nil {
+		return err
+	}
+	_, err = draw(draws, len(rules), nil)
 	return err
 }
 
-// draw picks the questions of a paper. With rnd nil it picks deterministically (for checking);
-// a question (lineage) is never drawn twice by two rules.
-func (s *Service) draw(ctx context.Context, rules []Rule, rnd *rand.Rand) ([][]candidate, error) {
-	draws, err := s.pools(ctx, rules)
-	if err != nil {
-		return nil, err
-	}
+// draw picks the questions of a paper from the rules' pools, which it does not change. With rnd nil
+// it picks deterministically (for checking); a question (lineage) is never drawn twice by two rules.
+func draw(draws []ruleDraw, rules int, rnd *rand.Rand) ([][]candidate, error) {
 	used := map[int]bool{}
-	picked := make([][]candidate, len(rules))
+	picked := make([][]candidate, rules)
 	for _, d := range draws {
 		free := slices.DeleteFunc(slices.Clone(d.pool), func(c candidate) bool { return used[c.LineageID] })
 		need := d.rule.size()
@@ -118,7 +136,7 @@ func (s *Service) draw(ctx context.Context, rules []Rule, rnd *rand.Rand) ([][]c
 			rnd.Shuffle(len(free), func(i, j int) { free[i], free[j] = free[j], free[i] })
 		}
 		if len(d.rule.QuestionIDs) > 0 {
-			free = orderLike(free, s.lineagesOf(ctx, d.rule.QuestionIDs))
+			free = orderLike(free, d.lineages)
 		}
 		for _, c := range free[:need] {
 			used[c.LineageID] = true
@@ -144,7 +162,11 @@ func (s *Service) newPaper(ctx context.Context, q *ent.Quiz, rnd *rand.Rand) ([]
 	if err != nil {
 		return nil, err
 	}
-	picked, err := s.draw(ctx, rules, rnd)
+	draws, err := s.cachedPools(ctx, rules)
+	if err != nil {
+		return nil, err
+	}
+	picked, err := draw(draws, len(rules), rnd)
 	if err != nil {
 		return nil, err
 	}

@@ -88,3 +88,60 @@ func TestDrawPaper(t *testing.T) {
 		t.Fatal("the only true/false question was drawn by two rules")
 	}
 }
+
+// TestStartsDrawFromTheCurrentBank: starts read the rules' pools from a cache, which every change to
+// the bank drops, so a retired question is never drawn after it is retired, and a fixed list keeps the
+// trainer's order.
+func TestStartsDrawFromTheCurrentBank(t *testing.T) {
+	ctx := context.Background()
+	s, db, _ := newService(t)
+	cat := mustCategory(t, s, "法规", 0)
+	qs := singles(t, s, cat, 3)
+	q := mustQuiz(t, s, QuizInput{Title: "练习", Mode: ModePractice, Rules: []Rule{{Count: 2, Kind: KindSingle, CategoryID: cat, Points: 1}}})
+	if _, err := s.Start(ctx, q.ID, newPerson(t, db, 0).ID); err != nil { // fills the cache
+		t.Fatal(err)
+	}
+	if err := s.RetireQuestion(ctx, qs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		a, err := s.Start(ctx, q.ID, newPerson(t, db, 0).ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paper, _ := ParsePaper(a)
+		for _, it := range paper {
+			if it.QuestionID == qs[0].ID {
+				t.Fatalf("start %d drew the retired question %d", i, it.QuestionID)
+			}
+		}
+	}
+	// A question added to the bank is drawable at once: retire another, so that the new one must be drawn.
+	added := mustQuestion(t, s, QuestionInput{CategoryID: cat, Kind: KindSingle, Stem: "新题", Options: []string{"甲", "乙"}, Answer: []string{"A"}})
+	if err := s.RetireQuestion(ctx, qs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Start(ctx, q.ID, newPerson(t, db, 0).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paper, _ := ParsePaper(a)
+	got := map[int]bool{}
+	for _, it := range paper {
+		got[it.QuestionID] = true
+	}
+	if !got[added.ID] || !got[qs[2].ID] {
+		t.Fatalf("paper %v, want questions %d and %d", paper, added.ID, qs[2].ID)
+	}
+
+	// A fixed list in the trainer's order (not the order of ids), questions not shuffled.
+	fixed := mustQuiz(t, s, QuizInput{Title: "固定", Mode: ModePractice, Rules: []Rule{{QuestionIDs: []int{added.ID, qs[2].ID}, Points: 1}}})
+	a, err = s.Start(ctx, fixed.ID, newPerson(t, db, 0).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paper, _ = ParsePaper(a)
+	if len(paper) != 2 || paper[0].QuestionID != added.ID || paper[1].QuestionID != qs[2].ID {
+		t.Fatalf("fixed paper %v, want %d then %d", paper, added.ID, qs[2].ID)
+	}
+}

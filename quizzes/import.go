@@ -191,5 +191,6 @@ func (s *Service) ConfirmImport(ctx context.Context, p *Preview, opt ImportOptio
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("importing questions: %w", err)
 	}
+	s.bankChanged()
 	return len(p.Questions), nil
 }

@@ -188,7 +188,11 @@ func (s *Service) CreateQuestion(ctx context.Context, in QuestionInput, authorID
 	if err != nil {
 		return nil, err
 	}
-	return q, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("creating question: %w", err)
+	}
+	s.bankChanged()
+	return q, nil
 }
 
 // insertQuestion writes one version; lineage 0 starts a new lineage named after the new row.
@@ -249,7 +253,11 @@ func (s *Service) EditQuestion(ctx context.Context, id int, in QuestionInput, au
 	if err != nil {
 		return nil, err
 	}
-	return q, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("editing question %d: %w", id, err)
+	}
+	s.bankChanged()
+	return q, nil
 }
 
 // RetireQuestion takes the current version out of the bank: it is no longer drawn or listed, but
@@ -266,6 +274,7 @@ func (s *Service) RetireQuestion(ctx context.Context, id int) error {
 		}
 		return fault.New(fault.Conflict, "question.not_current").With("id", id)
 	}
+	s.bankChanged()
 	return nil
 }
 

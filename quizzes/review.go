@@ -61,11 +61,16 @@ func (s *Service) ViewAttempt(ctx context.Context, attemptID, personID int, trai
 	if err != nil {
 		return nil, err
 	}
-	paper, err := s.paperOf(a)
+	saved, err := s.SavedAnswers(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}
-	saved, err := s.SavedAnswers(ctx, a.ID)
+	return s.view(ctx, a, q, trainer, saved)
+}
+
+// view builds what ViewAttempt shows from an attempt, its quiz and its saved answers.
+func (s *Service) view(ctx context.Context, a *ent.Attempt, q *ent.Quiz, trainer bool, saved map[int]*ent.Answer) (*AttemptView, error) {
+	paper, err := s.paperOf(a)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,8 @@ type Service struct {
 	papers   map[int][]PaperItem
 	open     map[int]*ent.Attempt // attempts in progress, for SaveAnswer (see attemptForSave)
 
+	pool poolCache // the questions each quiz's rules may draw, for starts (see cachedPools)
+
 	// OnGraded, when set (by the training package), is called after an attempt is fully graded, so
 	// that programs requiring the quiz re-evaluate the person at once.
 	OnGraded func(ctx context.Context, personID, quizID int)

@@ -2,8 +2,10 @@ package quizzes
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"peixun/ent"
@@ -44,22 +46,25 @@ func (s *Service) Submit(ctx context.Context, attemptID, personID int) (*ent.Att
 }
 
 // finalize closes and grades one attempt if it is still in progress, and tells whether this call
-// did it. at nil means "by the clock": the attempt is closed at its deadline.
+// did it. at nil means "by the clock": the attempt is closed at its deadline. The questions left
+// unanswered get their 0-point rows in the same transaction, so that statistics count them.
 func (s *Service) finalize(ctx context.Context, attemptID int, at *time.Time) (bool, error) {
-	var (
-		res interface{ RowsAffected() (int64, error) }
-		err error
-	)
+	tx, err := s.client().Tx(ctx)
+	if err != nil {
+		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
+	}
+	defer tx.Rollback()
+	a, err := tx.Attempt.Get(ctx, attemptID)
+	if err != nil {
+		return false, fmt.Errorf("loading attempt %d: %w", attemptID, err)
+	}
+	var res sql.Result
 	if at == nil {
-		res, err = s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+		res, err = tx.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
  active_key = NULL, submitted_at = deadline WHERE id = ? AND status = 'in_progress'`, attemptID)
 	} else {
-		a, gerr := s.client().Attempt.Get(ctx, attemptID)
-		if gerr != nil {
-			return false, fmt.Errorf("loading attempt %d: %w", attemptID, gerr)
-		}
 		dur := int(at.Sub(a.StartedAt) / time.Second)
-		res, err = s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+		res, err = tx.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
  active_key = NULL, submitted_at = ?, duration_seconds = ? WHERE id = ? AND status = 'in_progress'`, *at, dur, attemptID)
 	}
 	if err != nil {
@@ -70,10 +75,49 @@ func (s *Service) finalize(ctx context.Context, attemptID int, at *time.Time) (b
 		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
 	}
 	if n == 1 {
+		if err := s.fillUnanswered(ctx, tx, a); err != nil {
+			return false, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
+	}
+	if n == 1 {
 		s.log.Info("attempt submitted", "attempt", attemptID, "by_clock", at == nil)
 		s.graded(ctx, attemptID)
 	}
 	return n == 1, nil
+}
+
+// fillUnanswered writes a 0-point answer row for every question of the attempts' papers that has
+// none, leaving the answers given untouched. Grading does not need them (a missing row adds nothing
+// to the sum and is not waiting for a trainer); item statistics and the wrong-question book do.
+func (s *Service) fillUnanswered(ctx context.Context, tx *ent.Tx, attempts ...*ent.Attempt) error {
+	type row struct {
+		attempt int
+		item    PaperItem
+	}
+	var rows []row
+	for _, a := range attempts {
+		paper, err := s.paperOf(a)
+		if err != nil {
+			return err
+		}
+		for _, it := range paper {
+			rows = append(rows, row{a.ID, it})
+		}
+	}
+	now := s.clock()
+	for chunk := range slices.Chunk(rows, 500) {
+		err := tx.Answer.MapCreateBulk(chunk, func(c *ent.AnswerCreate, i int) {
+			c.SetAttemptID(chunk[i].attempt).SetQuestionID(chunk[i].item.QuestionID).SetMaxPoints(chunk[i].item.Points).
+				SetPoints(0).SetCorrect(false).SetSavedAt(now)
+		}).OnConflictColumns(answer.FieldAttemptID, answer.FieldQuestionID).DoNothing().Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("recording unanswered questions of attempt %d: %w", chunk[0].attempt, err)
+		}
+	}
+	return nil
 }
 
 // graded tells OnGraded about attempts that are now fully graded, so that the programs requiring
@@ -94,19 +138,26 @@ func (s *Service) graded(ctx context.Context, attemptIDs ...int) {
 }
 
 // SubmitExpired submits and grades every attempt whose deadline and grace have passed, in one
-// statement; the scheduler calls it every minute. It returns how many attempts it closed.
+// statement, and records their unanswered questions in the same transaction; the scheduler calls it
+// every minute. It returns how many attempts it closed.
 func (s *Service) SubmitExpired(ctx context.Context) (int, error) {
 	cutoff := s.clock().Add(-s.grace)
-	var expired []int
-	if s.OnGraded != nil {
-		var err error
-		expired, err = s.client().Attempt.Query().Where(attempt.StatusEQ(attempt.StatusInProgress),
-			attempt.DeadlineNotNil(), attempt.DeadlineLT(cutoff)).IDs(ctx)
-		if err != nil {
-			return 0, fmt.Errorf("finding expired attempts: %w", err)
-		}
+	tx, err := s.client().Tx(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("submitting expired attempts: %w", err)
 	}
-	res, err := s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+	defer tx.Rollback()
+	// The attempts that match now are the only ones the UPDATE can close: deadlines do not move and
+	// a closed attempt never reopens.
+	expired, err := tx.Attempt.Query().Where(attempt.StatusEQ(attempt.StatusInProgress),
+		attempt.DeadlineNotNil(), attempt.DeadlineLT(cutoff)).All(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("finding expired attempts: %w", err)
+	}
+	if len(expired) == 0 {
+		return 0, nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
  active_key = NULL, submitted_at = deadline
  WHERE status = 'in_progress' AND deadline IS NOT NULL AND deadline < ?`, cutoff)
 	if err != nil {
@@ -116,9 +167,19 @@ func (s *Service) SubmitExpired(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("submitting expired attempts: %w", err)
 	}
+	if err := s.fillUnanswered(ctx, tx, expired...); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("submitting expired attempts: %w", err)
+	}
 	if n > 0 {
 		s.log.Info("expired attempts submitted", "count", n)
-		s.graded(ctx, expired...)
+		ids := make([]int, len(expired))
+		for i, a := range expired {
+			ids[i] = a.ID
+		}
+		s.graded(ctx, ids...)
 	}
 	return int(n), nil
 }
