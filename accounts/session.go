@@ -112,7 +112,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Caller, error) {
 		return nil, fault.New(fault.Unauthorized, "auth.inactive")
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
-		if err := s.client.Session.UpdateOneID(sess.ID).SetLastSeenAt(now).Exec(ctx); err != nil {
+		if err := s.client.Session.Update().Where(session.ID(sess.ID)).SetLastSeenAt(now).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touching session: %w", err)
 		}
 	}

@@ -72,6 +72,27 @@ func Open(rawURL string) (*DB, error) {
 	return d, nil
 }
 
+// Warm opens n connections at once and leaves them idle in the pool, for a server about to serve:
+// an exam begins with a whole bureau in the same second, and without them the first requests each
+// wait for a new connection (TCP, handshake, a server thread) while the queue behind them grows.
+// SQLite needs none. Failing is not an error: the pool opens connections on demand anyway.
+func (d *DB) Warm(ctx context.Context, n int) {
+	if !d.IsMySQL() {
+		return
+	}
+	conns := make([]*sql.Conn, 0, n)
+	for range n {
+		c, err := d.SQL.Conn(ctx)
+		if err != nil {
+			break
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
 // DSN turns a PEIXUN_DATABASE_URL into a database/sql driver name and data source name.
 func DSN(rawURL string) (driver, dsn string, err error) {
 	switch {

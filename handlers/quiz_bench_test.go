@@ -67,6 +67,7 @@ func BenchmarkQuizSaveAnswerOpenLoop(b *testing.B) {
 	durations := make([]time.Duration, b.N)
 	var wg sync.WaitGroup
 	interval := time.Second / rate
+	e.db.Warm(ctx, 16) // as `peixun serve` does before it listens
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
