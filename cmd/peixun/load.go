@@ -31,7 +31,7 @@ func runLoad(ctx context.Context, args []string) error {
 	learners := fs.Int("learners", 2000, "learners starting the exam at once")
 	rate := fs.Float64("rate", 1000, "answers saved per second, held whatever the server does")
 	rewrites := fs.Float64("rewrites", 0.1, "share of saves that change an earlier answer")
-	conns := fs.Int("conns", 1024, "HTTP connections to the server")
+	conns := fs.Int("conns", 0, "HTTP connections to the server (0: one per learner)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
