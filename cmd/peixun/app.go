@@ -48,6 +48,10 @@ func openApp(ctx context.Context, migrate bool) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	if db.IsMySQL() && cfg.DBConns > 0 {
+		db.SQL.SetMaxOpenConns(cfg.DBConns)
+		db.SQL.SetMaxIdleConns(cfg.DBConns)
+	}
 	a := &app{cfg: cfg, log: log, db: db}
 	if err := a.wire(ctx, migrate); err != nil {
 		a.close()

@@ -15,6 +15,7 @@ import (
 type Config struct {
 	Addr            string        `env:"ADDR" envDefault:":8080"`
 	DatabaseURL     string        `env:"DATABASE_URL" envDefault:"sqlite://data/peixun.db"`
+	DBConns         int           `env:"DB_CONNS" envDefault:"64"`
 	Migrate         bool          `env:"MIGRATE" envDefault:"true"`
 	Demo            bool          `env:"DEMO" envDefault:"true"`
 	BaseURL         string        `env:"BASE_URL" envDefault:"http://localhost:8080"`

@@ -51,7 +51,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.db.Warm(ctx, 16) // a quarter of the pool's 64: enough for the first second of an exam burst
+	a.db.Warm(ctx, min(16, a.cfg.DBConns)) // enough for the first second of an exam burst
 	hs := &http.Server{Addr: a.cfg.Addr, Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
