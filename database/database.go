@@ -128,6 +128,9 @@ func DSN(rawURL string) (driver, dsn string, err error) {
 		}
 		cfg.ParseTime = true
 		cfg.Loc = time.UTC
+		// Without it every statement with arguments is three round trips (prepare, execute, close);
+		// with it, one. Interpolation is safe with utf8mb4, the only character set we connect with.
+		cfg.InterpolateParams = true
 		cfg.Params = map[string]string{"charset": "utf8mb4", "time_zone": "'+00:00'"}
 		for k, v := range u.Query() {
 			cfg.Params[k] = v[0]

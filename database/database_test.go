@@ -30,6 +30,7 @@ func TestDSN(t *testing.T) {
 		{url: "sqlite://data/peixun.db", driver: "sqlite", contains: "file:data/peixun.db?"},
 		{url: "mysql://root:pw@db:3306/peixun", driver: "mysql", contains: "root:pw@tcp(db:3306)/peixun"},
 		{url: "mysql://root@db/peixun", driver: "mysql", contains: "tcp(db:3306)"},
+		{url: "mysql://root@db/peixun", driver: "mysql", contains: "interpolateParams=true"}, // one round trip a statement
 		{url: "postgres://x", bad: true},
 		{url: "mysql://root@db/", bad: true},
 	}
