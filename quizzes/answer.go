@@ -147,13 +147,26 @@ func (s *Service) attemptForSave(ctx context.Context, id int) (*ent.Attempt, err
 	if err != nil || a.Status != attempt.StatusInProgress {
 		return a, err
 	}
+	s.rememberOpen(a, nil)
+	return a, nil
+}
+
+// rememberOpen caches an attempt in progress (and its paper, when the caller has it) for the saves
+// to come. A new attempt is remembered as it is started, so that the first answer of each of a
+// bureau's thousands of attempts does not read it back.
+func (s *Service) rememberOpen(a *ent.Attempt, paper []PaperItem) {
 	s.papersMu.Lock()
+	defer s.papersMu.Unlock()
 	if len(s.open) > 50000 {
 		clear(s.open)
 	}
-	s.open[id] = a
-	s.papersMu.Unlock()
-	return a, nil
+	s.open[a.ID] = a
+	if paper != nil {
+		if len(s.papers) > 50000 {
+			clear(s.papers)
+		}
+		s.papers[a.ID] = paper
+	}
 }
 
 // refuseClosed returns the error for saving into an attempt that no longer takes answers, submitting

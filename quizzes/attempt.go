@@ -130,6 +130,7 @@ func (s *Service) begin(ctx context.Context, q *ent.Quiz, personID int, hide boo
 	if err != nil {
 		return nil, false, err
 	}
+	s.rememberOpen(a, paper)
 	return a, true, nil
 }
 
