@@ -23,6 +23,7 @@ type Recorder struct {
 
 type series struct {
 	lat    []time.Duration
+	at     []time.Time // when each request of lat began, for the timeline
 	errors map[string]int
 	first  time.Time
 	last   time.Time
@@ -51,6 +52,55 @@ func (r *Recorder) Add(kind string, began time.Time, took time.Duration, errText
 		return
 	}
 	s.lat = append(s.lat, took)
+	s.at = append(s.at, began)
+}
+
+// Window is the figures of one kind of request over one stretch of the run.
+type Window struct {
+	From     time.Duration // since the first request of the kind
+	OK       int
+	P99, Max time.Duration
+}
+
+// Timeline cuts a kind's successful requests by when they began into windows of the given length,
+// so that a p99 shows whether it comes from a steady state or from a few stalls.
+func (r *Recorder) Timeline(kind string, window time.Duration) []Window {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.kinds[kind]
+	if s == nil || len(s.lat) == 0 || window <= 0 {
+		return nil
+	}
+	var buckets [][]time.Duration
+	for i, began := range s.at {
+		k := int(began.Sub(s.first) / window)
+		for len(buckets) <= k {
+			buckets = append(buckets, nil)
+		}
+		buckets[k] = append(buckets[k], s.lat[i])
+	}
+	out := make([]Window, 0, len(buckets))
+	for k, lat := range buckets {
+		w := Window{From: time.Duration(k) * window, OK: len(lat)}
+		if len(lat) > 0 {
+			slices.Sort(lat)
+			w.P99, w.Max = pct(lat, 99), lat[len(lat)-1]
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// PrintTimeline writes a kind's timeline, one line a window.
+func (r *Recorder) PrintTimeline(w io.Writer, kind string, window time.Duration) {
+	tl := r.Timeline(kind, window)
+	if len(tl) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%s by %s window:\n%8s %8s %9s %9s\n", kind, window, "from s", "ok", "p99 ms", "max ms")
+	for _, x := range tl {
+		fmt.Fprintf(w, "%8.0f %8d %9.2f %9.2f\n", x.From.Seconds(), x.OK, ms(x.P99), ms(x.Max))
+	}
 }
 
 // Summary is the figures of one kind of request.

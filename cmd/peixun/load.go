@@ -52,6 +52,7 @@ func runLoad(ctx context.Context, args []string) error {
 		QuizTitle: dataset.BurstQuizTitle, SaveRate: *rate, Rewrites: *rewrites, Conns: *conns, Log: os.Stdout})
 	if res != nil {
 		res.Rec.Print(os.Stdout)
+		res.Rec.PrintTimeline(os.Stdout, "save", 5*time.Second)
 	}
 	if err != nil {
 		return err
