@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
+	"peixun/database"
 	"peixun/ent"
 	"peixun/ent/certificate"
 	"peixun/ent/course"
@@ -159,15 +157,7 @@ var errAlreadyIssued = errors.New("certificate issued concurrently")
 
 // retryable tells whether a transaction failed only because of contention.
 func retryable(err error) bool {
-	if errors.Is(err, errAlreadyIssued) {
-		return true
-	}
-	var my *mysql.MySQLError
-	if errors.As(err, &my) {
-		return my.Number == 1213 || my.Number == 1205 // deadlock, lock wait timeout
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
+	return errors.Is(err, errAlreadyIssued) || database.Contended(err)
 }
 
 // facts is what a certificate says, frozen at issue: names may change later, the document must not.

@@ -2,6 +2,9 @@ package quizzes
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -9,6 +12,7 @@ import (
 	"peixun/database"
 	"peixun/database/dbtest"
 	"peixun/ent/attempt"
+	"peixun/fault"
 )
 
 // examFixture builds a bank with one question of every kind and an exam over it.
@@ -353,5 +357,98 @@ func TestOnGradedHook(t *testing.T) {
 	}
 	if len(got) != 2 {
 		t.Fatalf("an expired attempt was not reported as graded: %v", got)
+	}
+}
+
+// TestNeighboursCloseAtOnce: at the end of an exam, learners whose attempts were started together
+// (neighbouring ids) and who left questions blank all submit in the same second, while the clock's
+// job closes the expired ones and late saves still arrive. Every close must succeed (on MySQL the
+// closes used to deadlock each other), and every attempt must end graded with one row per question
+// and the score of the answers given.
+func TestNeighboursCloseAtOnce(t *testing.T) {
+	ctx := context.Background()
+	s, db, clk := newService(t)
+	cat := mustCategory(t, s, "法规", 0)
+	for i := range 20 {
+		mustQuestion(t, s, QuestionInput{CategoryID: cat, Kind: KindSingle, Stem: "题" + strconv.Itoa(i),
+			Options: []string{"甲", "乙"}, Answer: []string{"A"}})
+	}
+	q := mustQuiz(t, s, QuizInput{Title: "结业考试", Mode: ModeExam, TimeLimit: 30 * time.Minute, PassScore: 1, AttemptsAllowed: 1,
+		Rules: []Rule{{Count: 20, Kind: KindSingle, CategoryID: cat, Points: 1}}})
+	unit := newPerson(t, db, 0).UnitID
+	type seat struct {
+		attempt, person int
+		blank           int // a question left for a late save
+	}
+	var seats []seat
+	for i := range 120 {
+		p := newPerson(t, db, unit)
+		if i%2 == 0 {
+			clk.Add(time.Second) // half the attempts expire by the clock, half are handed in
+		}
+		a, err := s.Start(ctx, q.ID, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paper, _ := ParsePaper(a)
+		ids := make([]int, 0, len(paper))
+		for _, it := range paper {
+			ids = append(ids, it.QuestionID)
+		}
+		slices.Sort(ids)
+		for _, id := range ids[6:14] { // the lowest and highest question ids are left blank
+			if _, err := s.SaveAnswer(ctx, a.ID, p.ID, id, []string{"A"}, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seats = append(seats, seat{a.ID, p.ID, ids[0]})
+	}
+	// Attempts started 1 to 60 s after the first: those of the first 30 s are now past deadline and
+	// grace, the others are not.
+	clk.Add(-60*time.Second + 30*time.Second + 30*time.Minute + DefaultGrace + time.Second)
+	if n, _ := s.client().Attempt.Query().Where(attempt.StatusEQ(attempt.StatusInProgress), attempt.DeadlineLT(clk.Now().Add(-DefaultGrace))).Count(ctx); n != 60 {
+		t.Fatalf("%d attempts expired before the closes, want 60", n)
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, 3*len(seats))
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-start
+		if _, err := s.SubmitExpired(ctx); err != nil {
+			errs <- fmt.Errorf("SubmitExpired: %w", err)
+		}
+	}()
+	for i := len(seats) - 1; i >= 0; i-- { // against the job's order
+		st := seats[i]
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			if _, err := s.Submit(ctx, st.attempt, st.person); err != nil {
+				errs <- fmt.Errorf("submitting attempt %d: %w", st.attempt, err)
+			}
+		}()
+		go func() { // a late save: taken or refused, never an error of the database
+			defer wg.Done()
+			<-start
+			_, err := s.SaveAnswer(ctx, st.attempt, st.person, st.blank, []string{"B"}, 2)
+			if f, ok := fault.As(err); err != nil && (!ok || f.Kind != fault.Conflict) {
+				errs <- fmt.Errorf("late save to attempt %d: %w", st.attempt, err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := dbtest.Count(t, db.SQL, "SELECT COUNT(*) FROM attempts WHERE status = 'graded' AND score = 8"); n != len(seats) {
+		t.Errorf("%d attempts graded with score 8, want %d", n, len(seats))
+	}
+	if n := dbtest.Count(t, db.SQL, "SELECT COUNT(*) FROM answers"); n != 20*len(seats) {
+		t.Errorf("%d answer rows, want %d", n, 20*len(seats))
 	}
 }

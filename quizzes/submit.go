@@ -1,6 +1,7 @@
 package quizzes
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"peixun/database"
 	"peixun/ent"
 	"peixun/ent/answer"
 	"peixun/ent/attempt"
@@ -45,41 +47,49 @@ func (s *Service) Submit(ctx context.Context, attemptID, personID int) (*ent.Att
 	return s.client().Attempt.Get(ctx, attemptID)
 }
 
+// closeTries bounds the retries of closing statements that lost a lock to another transaction: at
+// the end of an exam thousands of neighbouring attempts close in the same seconds.
+const closeTries = 5
+
 // finalize closes and grades one attempt if it is still in progress, and tells whether this call
-// did it. at nil means "by the clock": the attempt is closed at its deadline. The questions left
-// unanswered get their 0-point rows in the same transaction, so that statistics count them.
+// did it. at nil means "by the clock": the attempt is closed at its deadline.
+//
+// The questions left unanswered get their 0-point rows first, then one statement closes and grades
+// the attempt. They are not one transaction on purpose: the closing UPDATE reads the answers with
+// shared locks that reach into the next attempt's rows, and a transaction that then inserted rows
+// deadlocked with its neighbours closing at the same time. Both steps are idempotent, so a crash
+// between them leaves an attempt in progress whose unanswered rows are already there, which a save
+// overwrites and the next close skips.
 func (s *Service) finalize(ctx context.Context, attemptID int, at *time.Time) (bool, error) {
-	tx, err := s.client().Tx(ctx)
-	if err != nil {
-		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
-	}
-	defer tx.Rollback()
-	a, err := tx.Attempt.Get(ctx, attemptID)
+	a, err := s.client().Attempt.Get(ctx, attemptID)
 	if err != nil {
 		return false, fmt.Errorf("loading attempt %d: %w", attemptID, err)
 	}
-	var res sql.Result
-	if at == nil {
-		res, err = tx.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+	if a.Status != attempt.StatusInProgress {
+		return false, nil
+	}
+	if err := s.fillUnanswered(ctx, a); err != nil {
+		return false, err
+	}
+	var n int64
+	err = database.Retry(ctx, closeTries, func() error {
+		var res sql.Result
+		var err error
+		if at == nil {
+			res, err = s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
  active_key = NULL, submitted_at = deadline WHERE id = ? AND status = 'in_progress'`, attemptID)
-	} else {
-		dur := int(at.Sub(a.StartedAt) / time.Second)
-		res, err = tx.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+		} else {
+			dur := int(at.Sub(a.StartedAt) / time.Second)
+			res, err = s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
  active_key = NULL, submitted_at = ?, duration_seconds = ? WHERE id = ? AND status = 'in_progress'`, *at, dur, attemptID)
-	}
-	if err != nil {
-		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
-	}
-	if n == 1 {
-		if err := s.fillUnanswered(ctx, tx, a); err != nil {
-			return false, err
 		}
-	}
-	if err := tx.Commit(); err != nil {
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
 		return false, fmt.Errorf("submitting attempt %d: %w", attemptID, err)
 	}
 	if n == 1 {
@@ -90,9 +100,12 @@ func (s *Service) finalize(ctx context.Context, attemptID int, at *time.Time) (b
 }
 
 // fillUnanswered writes a 0-point answer row for every question of the attempts' papers that has
-// none, leaving the answers given untouched. Grading does not need them (a missing row adds nothing
-// to the sum and is not waiting for a trainer); item statistics and the wrong-question book do.
-func (s *Service) fillUnanswered(ctx context.Context, tx *ent.Tx, attempts ...*ent.Attempt) error {
+// none, leaving the answers given untouched (a save always carries a higher seq than the 0 of these
+// rows). Grading does not need them (a missing row adds nothing to the sum and is not waiting for a
+// trainer); item statistics and the wrong-question book do. Rows go in key order, attempt by
+// attempt, a statement per chunk, so that fills of neighbouring attempts take their locks in the
+// same order.
+func (s *Service) fillUnanswered(ctx context.Context, attempts ...*ent.Attempt) error {
 	type row struct {
 		attempt int
 		item    PaperItem
@@ -107,12 +120,17 @@ func (s *Service) fillUnanswered(ctx context.Context, tx *ent.Tx, attempts ...*e
 			rows = append(rows, row{a.ID, it})
 		}
 	}
+	slices.SortFunc(rows, func(x, y row) int {
+		return cmp.Or(cmp.Compare(x.attempt, y.attempt), cmp.Compare(x.item.QuestionID, y.item.QuestionID))
+	})
 	now := s.clock()
 	for chunk := range slices.Chunk(rows, 500) {
-		err := tx.Answer.MapCreateBulk(chunk, func(c *ent.AnswerCreate, i int) {
-			c.SetAttemptID(chunk[i].attempt).SetQuestionID(chunk[i].item.QuestionID).SetMaxPoints(chunk[i].item.Points).
-				SetPoints(0).SetCorrect(false).SetSavedAt(now)
-		}).OnConflictColumns(answer.FieldAttemptID, answer.FieldQuestionID).DoNothing().Exec(ctx)
+		err := database.Retry(ctx, closeTries, func() error {
+			return s.client().Answer.MapCreateBulk(chunk, func(c *ent.AnswerCreate, i int) {
+				c.SetAttemptID(chunk[i].attempt).SetQuestionID(chunk[i].item.QuestionID).SetMaxPoints(chunk[i].item.Points).
+					SetPoints(0).SetCorrect(false).SetSavedAt(now)
+			}).OnConflictColumns(answer.FieldAttemptID, answer.FieldQuestionID).DoNothing().Exec(ctx)
+		})
 		if err != nil {
 			return fmt.Errorf("recording unanswered questions of attempt %d: %w", chunk[0].attempt, err)
 		}
@@ -138,18 +156,13 @@ func (s *Service) graded(ctx context.Context, attemptIDs ...int) {
 }
 
 // SubmitExpired submits and grades every attempt whose deadline and grace have passed, in one
-// statement, and records their unanswered questions in the same transaction; the scheduler calls it
-// every minute. It returns how many attempts it closed.
+// statement, after recording their unanswered questions (see finalize for why the two are apart);
+// the scheduler calls it every minute. It returns how many attempts it closed.
 func (s *Service) SubmitExpired(ctx context.Context) (int, error) {
 	cutoff := s.clock().Add(-s.grace)
-	tx, err := s.client().Tx(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("submitting expired attempts: %w", err)
-	}
-	defer tx.Rollback()
 	// The attempts that match now are the only ones the UPDATE can close: deadlines do not move and
 	// a closed attempt never reopens.
-	expired, err := tx.Attempt.Query().Where(attempt.StatusEQ(attempt.StatusInProgress),
+	expired, err := s.client().Attempt.Query().Where(attempt.StatusEQ(attempt.StatusInProgress),
 		attempt.DeadlineNotNil(), attempt.DeadlineLT(cutoff)).All(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("finding expired attempts: %w", err)
@@ -157,20 +170,21 @@ func (s *Service) SubmitExpired(ctx context.Context) (int, error) {
 	if len(expired) == 0 {
 		return 0, nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
- active_key = NULL, submitted_at = deadline
- WHERE status = 'in_progress' AND deadline IS NOT NULL AND deadline < ?`, cutoff)
-	if err != nil {
-		return 0, fmt.Errorf("submitting expired attempts: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("submitting expired attempts: %w", err)
-	}
-	if err := s.fillUnanswered(ctx, tx, expired...); err != nil {
+	if err := s.fillUnanswered(ctx, expired...); err != nil {
 		return 0, err
 	}
-	if err := tx.Commit(); err != nil {
+	var n int64
+	err = database.Retry(ctx, closeTries, func() error {
+		res, err := s.db.SQL.ExecContext(ctx, `UPDATE attempts SET `+gradeSet+`,
+ active_key = NULL, submitted_at = deadline
+ WHERE status = 'in_progress' AND deadline IS NOT NULL AND deadline < ?`, cutoff)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
 		return 0, fmt.Errorf("submitting expired attempts: %w", err)
 	}
 	if n > 0 {
