@@ -3,9 +3,12 @@ package quizzes
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // poolTTL bounds how long a start may draw from pools read earlier. Within this process every change
@@ -19,6 +22,9 @@ type poolCache struct {
 	gen     atomic.Uint64 // bumped by every change to the questions
 	mu      sync.Mutex
 	entries map[string]poolEntry // by the rules' JSON
+	// flight makes the starts that miss together (the first second of an exam, or when the TTL runs
+	// out in the middle of it) wait for one read of the bank instead of each making its own.
+	flight singleflight.Group
 }
 
 type poolEntry struct {
@@ -46,15 +52,23 @@ func (s *Service) cachedPools(ctx context.Context, rules []Rule) ([]ruleDraw, er
 	if ok && e.gen == gen && time.Since(e.at) < poolTTL {
 		return e.draws, nil
 	}
-	draws, err := s.pools(ctx, rules)
+	// The generation is part of the flight's key: a read begun before a change to the bank is never
+	// handed to a start that began after it.
+	v, err, _ := s.pool.flight.Do(key+"#"+strconv.FormatUint(gen, 10), func() (any, error) {
+		draws, err := s.pools(ctx, rules)
+		if err != nil {
+			return nil, err
+		}
+		s.pool.mu.Lock()
+		if s.pool.entries == nil || len(s.pool.entries) > 1000 {
+			s.pool.entries = map[string]poolEntry{}
+		}
+		s.pool.entries[key] = poolEntry{draws: draws, gen: gen, at: time.Now()}
+		s.pool.mu.Unlock()
+		return draws, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	s.pool.mu.Lock()
-	if s.pool.entries == nil || len(s.pool.entries) > 1000 {
-		s.pool.entries = map[string]poolEntry{}
-	}
-	s.pool.entries[key] = poolEntry{draws: draws, gen: gen, at: time.Now()}
-	s.pool.mu.Unlock()
-	return draws, nil
+	return v.([]ruleDraw), nil
 }
