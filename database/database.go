@@ -77,7 +77,7 @@ func Open(rawURL string) (*DB, error) {
 // wait for a new connection (TCP, handshake, a server thread) while the queue behind them grows.
 // SQLite needs none. Failing is not an error: the pool opens connections on demand anyway.
 func (d *DB) Warm(ctx context.Context, n int) {
-	if !d.IsMySQL() {
+	if !d.IsMySQL() || n <= 0 {
 		return
 	}
 	conns := make([]*sql.Conn, 0, n)
@@ -134,6 +134,10 @@ func DSN(rawURL string) (driver, dsn string, err error) {
 		cfg.Params = map[string]string{"charset": "utf8mb4", "time_zone": "'+00:00'"}
 		for k, v := range u.Query() {
 			cfg.Params[k] = v[0]
+		}
+		if cs := cfg.Params["charset"]; cs != "utf8mb4" {
+			// Arguments are interpolated on our side (below), which is safe only in utf8mb4.
+			return "", "", fmt.Errorf("database URL %q: charset must be utf8mb4, not %q", redact(u), cs)
 		}
 		return "mysql", cfg.FormatDSN(), nil
 	}

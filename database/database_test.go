@@ -33,6 +33,7 @@ func TestDSN(t *testing.T) {
 		{url: "mysql://root@db/peixun", driver: "mysql", contains: "interpolateParams=true"}, // one round trip a statement
 		{url: "postgres://x", bad: true},
 		{url: "mysql://root@db/", bad: true},
+		{url: "mysql://root@db/peixun?charset=gbk", bad: true}, // unsafe with interpolated arguments
 	}
 	for _, c := range cases {
 		driver, dsn, err := database.DSN(c.url)
