@@ -218,7 +218,7 @@ func RunExam(ctx context.Context, cfg ExamConfig) (*ExamResult, error) {
 			wg.Add(1)
 			go func(st *sitter, qid, seq int, key string) {
 				defer wg.Done()
-				t0 := time.Now()
+				t0 := slot // from the save's slot: a save the tool sends late counts as late
 				var out struct {
 					Saved bool `json:"saved"`
 				}
