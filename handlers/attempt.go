@@ -139,23 +139,9 @@ func (s *Server) startAttempt(c echo.Context) error {
 	return redirect(c, "/attempts/"+strconv.Itoa(v.Attempt.ID))
 }
 
-// ownAttempt refuses an attempt of another person with 403 (and an unknown one with 404).
-func (s *Server) ownAttempt(c echo.Context) (int, error) {
-	id, err := paramID(c, "attempt")
-	if err != nil {
-		return 0, err
-	}
-	a, err := s.Quizzes.Attempt(c.Request().Context(), id, 0)
-	if err != nil {
-		return 0, err
-	}
-	if a.PersonID != actorOf(c).PersonID {
-		return 0, fault.ForbiddenErr()
-	}
-	return id, nil
-}
-
-// notMine turns the domain's "not found" for another person's attempt into 403.
+// notMine turns the domain's "not found" for another person's attempt into 403. The domain checks
+// the owner on every read of an attempt, so handlers call it only to explain a refusal, and the
+// attempt is read a second time only then.
 func (s *Server) notMine(c echo.Context, id int, err error) error {
 	if f, ok := fault.As(err); ok && f.Kind == fault.NotFound && f.Args["what"] == "attempt" {
 		if a, aerr := s.Quizzes.Attempt(c.Request().Context(), id, 0); aerr == nil && a.PersonID != actorOf(c).PersonID {
@@ -166,13 +152,13 @@ func (s *Server) notMine(c echo.Context, id int, err error) error {
 }
 
 func (s *Server) attemptPage(c echo.Context) error {
-	id, err := s.ownAttempt(c)
+	id, err := paramID(c, "attempt")
 	if err != nil {
 		return err
 	}
 	v, err := s.Quizzes.ViewAttempt(c.Request().Context(), id, actorOf(c).PersonID, false)
 	if err != nil {
-		return err
+		return s.notMine(c, id, err)
 	}
 	return s.render(c, http.StatusOK, "attempt.html", s.page(c, "title.attempt", s.attemptView(v, false)))
 }
@@ -279,12 +265,12 @@ func leftPad(n int) string {
 }
 
 func (s *Server) submitAttempt(c echo.Context) error {
-	id, err := s.ownAttempt(c)
+	id, err := paramID(c, "attempt")
 	if err != nil {
 		return err
 	}
 	if _, err := s.Quizzes.Submit(c.Request().Context(), id, actorOf(c).PersonID); err != nil {
-		return err
+		return s.notMine(c, id, err)
 	}
 	return redirect(c, "/attempts/"+strconv.Itoa(id)+"?ok=attempt_submitted")
 }

@@ -211,13 +211,13 @@ func attemptViewJSON(v *quizzes.AttemptView) AttemptJSON {
 }
 
 func (s *Server) apiAttempt(c echo.Context) error {
-	id, err := s.ownAttempt(c)
+	id, err := paramID(c, "attempt")
 	if err != nil {
 		return err
 	}
 	v, err := s.Quizzes.ViewAttempt(c.Request().Context(), id, actorOf(c).PersonID, false)
 	if err != nil {
-		return err
+		return s.notMine(c, id, err)
 	}
 	return c.JSON(http.StatusOK, attemptViewJSON(v))
 }
@@ -241,13 +241,13 @@ func (s *Server) apiSaveAnswer(c echo.Context) error {
 }
 
 func (s *Server) apiSubmitAttempt(c echo.Context) error {
-	id, err := s.ownAttempt(c)
+	id, err := paramID(c, "attempt")
 	if err != nil {
 		return err
 	}
 	a, err := s.Quizzes.Submit(c.Request().Context(), id, actorOf(c).PersonID)
 	if err != nil {
-		return err
+		return s.notMine(c, id, err)
 	}
 	return c.JSON(http.StatusOK, attemptJSON(a))
 }
