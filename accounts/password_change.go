@@ -30,6 +30,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, keepSessionID
 	if err != nil {
 		return err
 	}
+	defer s.forgetSessions() // after the commit: other sessions of the person end
 	return withTx(ctx, s.client, func(tx *ent.Tx) error {
 		if err := tx.Person.UpdateOneID(p.ID).SetPasswordHash(hash).SetPasswordChangedAt(s.now()).Exec(ctx); err != nil {
 			return fmt.Errorf("saving password of %d: %w", p.ID, err)
@@ -58,6 +59,7 @@ func (s *Service) SetPassword(ctx context.Context, actor Actor, personID int, pa
 	if err != nil {
 		return err
 	}
+	defer s.forgetSessions() // after the commit: other sessions of the person end
 	return withTx(ctx, s.client, func(tx *ent.Tx) error {
 		if err := tx.Person.UpdateOneID(p.ID).SetPasswordHash(hash).SetPasswordChangedAt(s.now()).
 			SetFailedLogins(0).ClearLockedUntil().Exec(ctx); err != nil {

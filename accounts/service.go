@@ -42,10 +42,14 @@ type Service struct {
 	// imported, so that enrollment follows at once (training sets it; accounts cannot import
 	// training). Nil ids mean "many or unknown".
 	OnPeopleChanged func(ctx context.Context, personIDs []int)
+
+	sessions sessionCache // the sessions in use (see Session)
 }
 
-// changed calls OnPeopleChanged when it is set.
+// changed drops the cached sessions, whose people may have changed, and calls OnPeopleChanged when
+// it is set.
 func (s *Service) changed(ctx context.Context, personIDs []int) {
+	s.forgetSessions()
 	if s.OnPeopleChanged != nil {
 		s.OnPeopleChanged(ctx, personIDs)
 	}
@@ -59,7 +63,8 @@ func New(db *database.DB, now func() time.Time, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: db, client: db.Client, now: func() time.Time { return now().UTC() }, log: log, Policy: DefaultPolicy}
+	return &Service{db: db, client: db.Client, now: func() time.Time { return now().UTC() }, log: log, Policy: DefaultPolicy,
+		sessions: sessionCache{ttl: sessionTTL}}
 }
 
 // Now is the service's clock, in UTC.

@@ -95,33 +95,49 @@ func (s *Service) Session(ctx context.Context, token string) (*Caller, error) {
 	if token == "" {
 		return nil, fault.New(fault.Unauthorized, "auth.required")
 	}
-	p, sess, err := s.personBySession(ctx, hashToken(token))
-	if ent.IsNotFound(err) {
-		return nil, fault.New(fault.Unauthorized, "auth.required")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading session: %w", err)
+	hash := hashToken(token)
+	p, sess, ok := s.cachedSession(hash)
+	if !ok {
+		gen, at := s.sessions.gen.Load(), time.Now()
+		var err error
+		p, sess, err = s.personBySession(ctx, hash)
+		if ent.IsNotFound(err) {
+			return nil, fault.New(fault.Unauthorized, "auth.required")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading session: %w", err)
+		}
+		s.cacheSession(hash, p, sess, gen, at)
 	}
 	now := s.now()
 	if !now.Before(sess.ExpiresAt) || !now.Before(sess.LastSeenAt.Add(s.Policy.SessionIdle)) {
 		_ = s.client.Session.DeleteOneID(sess.ID).Exec(ctx)
+		s.forgetSessions()
 		return nil, fault.New(fault.Unauthorized, "auth.expired")
 	}
 	if p.Status != person.StatusActive {
 		_ = endSessions(ctx, s.client, p.ID)
+		s.forgetSessions()
 		return nil, fault.New(fault.Unauthorized, "auth.inactive")
 	}
+	// Copies: the cached records are shared by every request of the session.
+	pc, sc := *p, *sess
 	if now.Sub(sess.LastSeenAt) > time.Minute {
+		gen := s.sessions.gen.Load()
 		if err := s.client.Session.Update().Where(session.ID(sess.ID)).SetLastSeenAt(now).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touching session: %w", err)
 		}
+		sc.LastSeenAt = now
+		touched := sc
+		s.cacheSession(hash, p, &touched, gen, time.Now())
 	}
-	return &Caller{Session: sess, Person: p, Actor: ActorOf(p)}, nil
+	return &Caller{Session: &sc, Person: &pc, Actor: ActorOf(&pc)}, nil
 }
 
 // SignOut ends one session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
 	_, err := s.client.Session.Delete().Where(session.TokenHash(hashToken(token))).Exec(ctx)
+	s.forgetSessions()
 	if err != nil {
 		return fmt.Errorf("ending session: %w", err)
 	}
@@ -135,7 +151,9 @@ func (s *Service) SignOutEverywhere(ctx context.Context, actor Actor, personID i
 			return err
 		}
 	}
-	if err := endSessions(ctx, s.client, personID); err != nil {
+	err := endSessions(ctx, s.client, personID)
+	s.forgetSessions()
+	if err != nil {
 		return err
 	}
 	return Audit(ctx, s.client, actor, "", "person.sign_out_everywhere", "person", personID, nil)

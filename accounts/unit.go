@@ -94,12 +94,14 @@ func (s *Service) RenameUnit(ctx context.Context, actor Actor, id int, name, cod
 // MoveUnit puts a unit (with its subtree) under a new parent. Moving a unit below itself or its own
 // descendants would make a cycle and is refused.
 func (s *Service) MoveUnit(ctx context.Context, actor Actor, id, newParentID int) error {
+	defer s.forgetSessions() // after the commit: the scopes of the people below the unit change
 	return withTx(ctx, s.client, func(tx *ent.Tx) error { return moveUnit(ctx, tx.Client(), actor, id, newParentID) })
 }
 
 // UpdateUnit renames a unit and, when parentID names another parent, moves it, in one transaction:
 // a refused name or code leaves the unit where it was, and a refused move leaves its name.
 func (s *Service) UpdateUnit(ctx context.Context, actor Actor, id int, name, code string, parentID *int) (*ent.Unit, error) {
+	defer s.forgetSessions() // after the commit: a move changes the scopes of the people below
 	var u *ent.Unit
 	err := withTx(ctx, s.client, func(tx *ent.Tx) error {
 		var err error
