@@ -31,7 +31,7 @@ func activeKey(quizID, personID int) string {
 // crash or a restart). Two concurrent starts give one attempt: the second insert violates the unique
 // active_key and returns the first attempt.
 func (s *Service) Start(ctx context.Context, quizID, personID int) (*ent.Attempt, error) {
-	q, err := s.Quiz(ctx, quizID)
+	q, err := s.startingQuiz(ctx, quizID)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Service) Start(ctx context.Context, quizID, personID int) (*ent.Attempt
 // it as the learner sees it. A quiz they may not see (a draft, outside its window, another person's
 // practice) is "not found", but an attempt already in progress is always resumed.
 func (s *Service) StartAsLearner(ctx context.Context, quizID, personID int) (*AttemptView, error) {
-	q, err := s.Quiz(ctx, quizID)
+	q, err := s.startingQuiz(ctx, quizID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,13 +63,13 @@ func (s *Service) StartAsLearner(ctx context.Context, quizID, personID int) (*At
 // begin starts or resumes the person's attempt at a loaded quiz, and tells whether the attempt is new
 // (false: one in progress was resumed). With hide set, a quiz the person may not see is "not found"
 // rather than a conflict that names its state. A whole bureau starts an exam in the same minute, so a
-// new attempt costs two statements: one read of the person's attempts at the quiz and one insert.
+// new attempt costs two statements: one read of the person's attempts at the quiz and one insert,
+// each shared with the other starts arriving at the same moment (start_batch.go).
 func (s *Service) begin(ctx context.Context, q *ent.Quiz, personID int, hide bool) (*ent.Attempt, bool, error) {
 	// One read gives both the attempt to resume and the number of attempts taken.
-	mine, err := s.client().Attempt.Query().Where(attempt.QuizID(q.ID), attempt.PersonID(personID)).
-		Select(attempt.FieldStatus, attempt.FieldDeadline).All(ctx)
+	mine, err := s.attemptsRead.do(ctx, attemptsKey{quizID: q.ID, personID: personID})
 	if err != nil {
-		return nil, false, fmt.Errorf("reading attempts of person %d at quiz %d: %w", personID, q.ID, err)
+		return nil, false, err
 	}
 	for _, a := range mine {
 		if a.Status != attempt.StatusInProgress {
@@ -148,7 +148,7 @@ func (s *Service) insertAttempt(ctx context.Context, q *ent.Quiz, personID, numb
 	for _, it := range paper {
 		max += it.Points
 	}
-	a, err := c.SetMaxScore(max).Save(ctx)
+	a, err := s.attemptsInsert.do(ctx, c.SetMaxScore(max))
 	if err != nil {
 		return nil, fmt.Errorf("starting attempt at quiz %d: %w", q.ID, err)
 	}

@@ -304,6 +304,28 @@ func (s *Service) version(ctx context.Context, id int) (*ent.Question, error) {
 	return q, nil
 }
 
+// cacheVersions reads into the version cache every question of the pools that it does not hold yet.
+func (s *Service) cacheVersions(ctx context.Context, draws []ruleDraw) error {
+	var missing []int
+	for _, d := range draws {
+		for _, c := range d.pool {
+			if _, ok := s.questions.Load(c.ID); !ok {
+				missing = append(missing, c.ID)
+			}
+		}
+	}
+	for chunk := range slices.Chunk(missing, 500) {
+		qs, err := s.client().Question.Query().Where(question.IDIn(chunk...)).All(ctx)
+		if err != nil {
+			return fmt.Errorf("reading %d questions for papers: %w", len(chunk), err)
+		}
+		for _, q := range qs {
+			s.questions.Store(q.ID, q)
+		}
+	}
+	return nil
+}
+
 // History returns every version of a question's lineage, newest first.
 func (s *Service) History(ctx context.Context, id int) ([]*ent.Question, error) {
 	q, err := s.Question(ctx, id)

@@ -138,6 +138,7 @@ func (s *Service) CreateQuiz(ctx context.Context, in QuizInput, authorID int) (*
 	c := s.client().Quiz.Create().SetCreatedBy(authorID)
 	applyQuiz(c.Mutation(), in)
 	q, err := c.Save(ctx)
+	s.quizChanged()
 	if err != nil {
 		return nil, fmt.Errorf("creating quiz %q: %w", in.Title, err)
 	}
@@ -158,6 +159,7 @@ func (s *Service) UpdateQuiz(ctx context.Context, id int, in QuizInput) (*ent.Qu
 		u.ClearClosesAt()
 	}
 	q, err := u.Save(ctx)
+	s.quizChanged()
 	if ent.IsNotFound(err) {
 		return nil, fault.NotFoundf("quiz")
 	}
@@ -186,6 +188,7 @@ func (s *Service) SetQuizStatus(ctx context.Context, id int, status string) erro
 		}
 	}
 	err := s.client().Quiz.UpdateOneID(id).SetStatus(quiz.Status(status)).Exec(ctx)
+	s.quizChanged()
 	if ent.IsNotFound(err) {
 		return fault.NotFoundf("quiz")
 	}

@@ -35,7 +35,11 @@ type Service struct {
 	papers   map[int][]PaperItem
 	open     map[int]*ent.Attempt // attempts in progress, for SaveAnswer (see attemptForSave)
 
-	pool poolCache // the questions each quiz's rules may draw, for starts (see cachedPools)
+	pool    startCache[[]ruleDraw] // the questions each quiz's rules may draw (see cachedPools)
+	quizzes startCache[*ent.Quiz]  // the quizzes being started (see startingQuiz)
+	// A start's read of the person's attempts and its insert, gathered with other starts' (batcher).
+	attemptsRead   *batcher[attemptsKey, []*ent.Attempt]
+	attemptsInsert *batcher[*ent.AttemptCreate, *ent.Attempt]
 
 	// OnGraded, when set (by the training package), is called after an attempt is fully graded, so
 	// that programs requiring the quiz re-evaluate the person at once.
@@ -50,7 +54,10 @@ func New(db *database.DB, now func() time.Time, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Service{db: db, now: now, log: log, grace: DefaultGrace, papers: map[int][]PaperItem{}, open: map[int]*ent.Attempt{}}
+	s := &Service{db: db, now: now, log: log, grace: DefaultGrace, papers: map[int][]PaperItem{}, open: map[int]*ent.Attempt{}}
+	s.pool.ttl, s.quizzes.ttl = poolTTL, quizTTL
+	s.initBatchers()
+	return s
 }
 
 // SetGrace changes how long answers are accepted after the deadline.
