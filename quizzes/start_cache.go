@@ -25,6 +25,9 @@ type startCache[V any] struct {
 	flight singleflight.Group
 }
 
+// readTimeout bounds a read made for the starts waiting on it, which no request's context ends.
+const readTimeout = 30 * time.Second
+
 type startEntry[V any] struct {
 	v   V
 	gen uint64
@@ -47,7 +50,10 @@ func (c *startCache[V]) get(ctx context.Context, key string, read func(context.C
 		if v, ok := c.fresh(key, gen); ok { // stored by a flight that ended since the look above
 			return v, nil
 		}
-		v, err := read(context.WithoutCancel(ctx))
+		// Bounded all the same: every start waiting on the flight waits for this read.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readTimeout)
+		defer cancel()
+		v, err := read(rctx)
 		if err != nil {
 			return nil, err
 		}
