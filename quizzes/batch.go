@@ -67,7 +67,9 @@ func (b *batcher[In, Out]) flush() {
 		for i, c := range batch {
 			in[i] = c.in
 		}
-		out := b.run(context.Background(), in)
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout) // a hung batch must not hold a flight
+		out := b.run(ctx, in)
+		cancel()
 		for i, c := range batch {
 			c.done <- out[i]
 		}

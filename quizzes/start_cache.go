@@ -25,7 +25,8 @@ type startCache[V any] struct {
 	flight singleflight.Group
 }
 
-// readTimeout bounds a read made for the starts waiting on it, which no request's context ends.
+// readTimeout bounds a read or batch made for the starts waiting on it, which no request's context
+// ends.
 const readTimeout = 30 * time.Second
 
 type startEntry[V any] struct {
