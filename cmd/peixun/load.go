@@ -16,15 +16,22 @@ const loadUsage = `peixun load exam [--base URL] [--learners 2000] [--rate 1000]
   active learners, starts the exam for all at once, saves answers at a fixed rate, submits, prints
   latency per request kind, then checks in the database (PEIXUN_DATABASE_URL) that every answer the
   server acknowledged is stored. Start the server with PEIXUN_LOGIN_IP_ATTEMPTS raised: every
-  learner signs in from this one address.`
+  learner signs in from this one address.
+peixun load export [--base URL] [--username U] [--password P] [--program ID] [--format xlsx] [--runs 5] [--pid PID]
+  Signs in (a manager or administrator) and downloads one export RUNS times in turn, printing when
+  the headers, the file's first byte and its last byte arrived; with --pid, the server's peak
+  resident memory (VmHWM) after each. Program 0 is the largest active program in the database.`
 
 func runLoad(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "export" {
+		return runLoadExport(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "exam" {
 		fmt.Fprintln(os.Stderr, "Usage: "+loadUsage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
-		return fmt.Errorf("name a scenario: exam")
+		return fmt.Errorf("name a scenario: exam or export")
 	}
 	fs := flags("load exam", loadUsage)
 	base := fs.String("base", "http://127.0.0.1:8080", "the server to drive (this machine only)")
@@ -68,4 +75,42 @@ func runLoad(ctx context.Context, args []string) error {
 		return fmt.Errorf("%d acknowledged answers are not in the database", lost)
 	}
 	return nil
+}
+
+func runLoadExport(ctx context.Context, args []string) error {
+	fs := flags("load export", loadUsage)
+	base := fs.String("base", "http://127.0.0.1:8080", "the server to download from")
+	username := fs.String("username", "", "a manager or administrator")
+	password := fs.String("password", dataset.Password, "their password")
+	programID := fs.Int("program", 0, "the program to export (0: the largest active one)")
+	format := fs.String("format", "xlsx", "xlsx or csv")
+	runs := fs.Int("runs", 5, "downloads, one after another")
+	pid := fs.Int("pid", 0, "the server's process id, to read its peak memory (0: not read)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return fmt.Errorf("--username is required")
+	}
+	if *programID == 0 {
+		cfg, err := loadConfig()
+		if err != nil {
+			return err
+		}
+		db, err := database.Open(cfg.DatabaseURL)
+		if err != nil {
+			return fmt.Errorf("opening the database to choose the program: %w", err)
+		}
+		id, people, err := load.LargestProgram(ctx, db.SQL)
+		db.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("program %d: %d people in scope\n", id, people)
+		*programID = id
+	}
+	ts, err := load.RunExport(ctx, load.ExportConfig{BaseURL: *base, Username: *username, Password: *password,
+		ProgramID: *programID, Format: *format, Runs: *runs, ServerPID: *pid})
+	load.PrintExport(os.Stdout, ts)
+	return err
 }
