@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"peixun/ent/attempt"
+	"peixun/ent/schema"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ type Attempt struct {
 	// Number holds the value of the "number" field.
 	Number int `json:"number,omitempty"`
 	// Paper holds the value of the "paper" field.
-	Paper []map[string]interface{} `json:"paper,omitempty"`
+	Paper []schema.PaperItem `json:"paper,omitempty"`
 	// StartedAt holds the value of the "started_at" field.
 	StartedAt time.Time `json:"started_at,omitempty"`
 	// Deadline holds the value of the "deadline" field.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"peixun/ent/attempt"
+	"peixun/ent/schema"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -49,7 +50,7 @@ func (_c *AttemptCreate) SetNillableNumber(v *int) *AttemptCreate {
 }
 
 // SetPaper sets the "paper" field.
-func (_c *AttemptCreate) SetPaper(v []map[string]interface{}) *AttemptCreate {
+func (_c *AttemptCreate) SetPaper(v []schema.PaperItem) *AttemptCreate {
 	_c.mutation.SetPaper(v)
 	return _c
 }
@@ -470,7 +471,7 @@ func (u *AttemptUpsert) AddNumber(v int) *AttemptUpsert {
 }
 
 // SetPaper sets the "paper" field.
-func (u *AttemptUpsert) SetPaper(v []map[string]interface{}) *AttemptUpsert {
+func (u *AttemptUpsert) SetPaper(v []schema.PaperItem) *AttemptUpsert {
 	u.Set(attempt.FieldPaper, v)
 	return u
 }
@@ -735,7 +736,7 @@ func (u *AttemptUpsertOne) UpdateNumber() *AttemptUpsertOne {
 }
 
 // SetPaper sets the "paper" field.
-func (u *AttemptUpsertOne) SetPaper(v []map[string]interface{}) *AttemptUpsertOne {
+func (u *AttemptUpsertOne) SetPaper(v []schema.PaperItem) *AttemptUpsertOne {
 	return u.Update(func(s *AttemptUpsert) {
 		s.SetPaper(v)
 	})
@@ -1191,7 +1192,7 @@ func (u *AttemptUpsertBulk) UpdateNumber() *AttemptUpsertBulk {
 }
 
 // SetPaper sets the "paper" field.
-func (u *AttemptUpsertBulk) SetPaper(v []map[string]interface{}) *AttemptUpsertBulk {
+func (u *AttemptUpsertBulk) SetPaper(v []schema.PaperItem) *AttemptUpsertBulk {
 	return u.Update(func(s *AttemptUpsert) {
 		s.SetPaper(v)
 	})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"peixun/ent/attempt"
 	"peixun/ent/predicate"
+	"peixun/ent/schema"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -94,13 +95,13 @@ func (_u *AttemptUpdate) AddNumber(v int) *AttemptUpdate {
 }
 
 // SetPaper sets the "paper" field.
-func (_u *AttemptUpdate) SetPaper(v []map[string]interface{}) *AttemptUpdate {
+func (_u *AttemptUpdate) SetPaper(v []schema.PaperItem) *AttemptUpdate {
 	_u.mutation.SetPaper(v)
 	return _u
 }
 
 // AppendPaper appends value to the "paper" field.
-func (_u *AttemptUpdate) AppendPaper(v []map[string]interface{}) *AttemptUpdate {
+func (_u *AttemptUpdate) AppendPaper(v []schema.PaperItem) *AttemptUpdate {
 	_u.mutation.AppendPaper(v)
 	return _u
 }
@@ -501,13 +502,13 @@ func (_u *AttemptUpdateOne) AddNumber(v int) *AttemptUpdateOne {
 }
 
 // SetPaper sets the "paper" field.
-func (_u *AttemptUpdateOne) SetPaper(v []map[string]interface{}) *AttemptUpdateOne {
+func (_u *AttemptUpdateOne) SetPaper(v []schema.PaperItem) *AttemptUpdateOne {
 	_u.mutation.SetPaper(v)
 	return _u
 }
 
 // AppendPaper appends value to the "paper" field.
-func (_u *AttemptUpdateOne) AppendPaper(v []map[string]interface{}) *AttemptUpdateOne {
+func (_u *AttemptUpdateOne) AppendPaper(v []schema.PaperItem) *AttemptUpdateOne {
 	_u.mutation.AppendPaper(v)
 	return _u
 }

@@ -1763,8 +1763,8 @@ type AttemptMutation struct {
 	addperson_id        *int
 	number              *int
 	addnumber           *int
-	paper               *[]map[string]interface{}
-	appendpaper         []map[string]interface{}
+	paper               *[]schema.PaperItem
+	appendpaper         []schema.PaperItem
 	started_at          *time.Time
 	deadline            *time.Time
 	submitted_at        *time.Time
@@ -2050,13 +2050,13 @@ func (m *AttemptMutation) ResetNumber() {
 }
 
 // SetPaper sets the "paper" field.
-func (m *AttemptMutation) SetPaper(value []map[string]interface{}) {
-	m.paper = &value
+func (m *AttemptMutation) SetPaper(si []schema.PaperItem) {
+	m.paper = &si
 	m.appendpaper = nil
 }
 
 // Paper returns the value of the "paper" field in the mutation.
-func (m *AttemptMutation) Paper() (r []map[string]interface{}, exists bool) {
+func (m *AttemptMutation) Paper() (r []schema.PaperItem, exists bool) {
 	v := m.paper
 	if v == nil {
 		return
@@ -2067,7 +2067,7 @@ func (m *AttemptMutation) Paper() (r []map[string]interface{}, exists bool) {
 // OldPaper returns the old "paper" field's value of the Attempt entity.
 // If the Attempt object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AttemptMutation) OldPaper(ctx context.Context) (v []map[string]interface{}, err error) {
+func (m *AttemptMutation) OldPaper(ctx context.Context) (v []schema.PaperItem, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPaper is only allowed on UpdateOne operations")
 	}
@@ -2081,13 +2081,13 @@ func (m *AttemptMutation) OldPaper(ctx context.Context) (v []map[string]interfac
 	return oldValue.Paper, nil
 }
 
-// AppendPaper adds value to the "paper" field.
-func (m *AttemptMutation) AppendPaper(value []map[string]interface{}) {
-	m.appendpaper = append(m.appendpaper, value...)
+// AppendPaper adds si to the "paper" field.
+func (m *AttemptMutation) AppendPaper(si []schema.PaperItem) {
+	m.appendpaper = append(m.appendpaper, si...)
 }
 
 // AppendedPaper returns the list of values that were appended to the "paper" field in this mutation.
-func (m *AttemptMutation) AppendedPaper() ([]map[string]interface{}, bool) {
+func (m *AttemptMutation) AppendedPaper() ([]schema.PaperItem, bool) {
 	if len(m.appendpaper) == 0 {
 		return nil, false
 	}
@@ -2711,7 +2711,7 @@ func (m *AttemptMutation) SetField(name string, value ent.Value) error {
 		m.SetNumber(v)
 		return nil
 	case attempt.FieldPaper:
-		v, ok := value.([]map[string]interface{})
+		v, ok := value.([]schema.PaperItem)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}

@@ -29,10 +29,7 @@ func (s *Service) paperOf(a *ent.Attempt) ([]PaperItem, error) {
 	if ok {
 		return p, nil
 	}
-	p, err := ParsePaper(a)
-	if err != nil {
-		return nil, err
-	}
+	p = a.Paper
 	s.papersMu.Lock()
 	if len(s.papers) > 50000 { // a crude bound; papers are cheap to parse again
 		clear(s.papers)

@@ -57,7 +57,7 @@ func (s *Service) StartAsLearner(ctx context.Context, quizID, personID int) (*At
 			return nil, err
 		}
 	}
-	return s.view(ctx, a, q, false, saved)
+	return s.view(ctx, a, q.Quiz, false, saved)
 }
 
 // begin starts or resumes the person's attempt at a loaded quiz, and tells whether the attempt is new
@@ -65,7 +65,7 @@ func (s *Service) StartAsLearner(ctx context.Context, quizID, personID int) (*At
 // rather than a conflict that names its state. A whole bureau starts an exam in the same minute, so a
 // new attempt costs two statements: one read of the person's attempts at the quiz and one insert,
 // each shared with the other starts arriving at the same moment (start_batch.go).
-func (s *Service) begin(ctx context.Context, q *ent.Quiz, personID int, hide bool) (*ent.Attempt, bool, error) {
+func (s *Service) begin(ctx context.Context, q *startQuiz, personID int, hide bool) (*ent.Attempt, bool, error) {
 	// One read gives both the attempt to resume and the number of attempts taken.
 	mine, err := s.attemptsRead.do(ctx, attemptsKey{quizID: q.ID, personID: personID})
 	if err != nil {
@@ -86,10 +86,10 @@ func (s *Service) begin(ctx context.Context, q *ent.Quiz, personID int, hide boo
 			return nil, false, err
 		}
 	}
-	if hide && !s.visible(q, personID) {
+	if hide && !s.visible(q.Quiz, personID) {
 		return nil, false, fault.NotFoundf("quiz")
 	}
-	if owner := PersonalOwner(q); owner != 0 && owner != personID {
+	if owner := PersonalOwner(q.Quiz); owner != 0 && owner != personID {
 		return nil, false, fault.NotFoundf("quiz") // another person's wrong-question practice
 	}
 	now := s.clock()
@@ -119,7 +119,7 @@ func (s *Service) begin(ctx context.Context, q *ent.Quiz, personID int, hide boo
 		d := q.ClosesAt.UTC()
 		deadline = &d
 	}
-	a, err := s.insertAttempt(ctx, q, personID, done+1, paper, now, deadline)
+	a, err := s.insertAttempt(ctx, q.Quiz, personID, done+1, paper, now, deadline)
 	if ent.IsConstraintError(err) {
 		// Someone (another tab, another replica) started it a moment ago: resume theirs.
 		a, err2 := s.current(ctx, q.ID, personID)
@@ -137,7 +137,7 @@ func (s *Service) begin(ctx context.Context, q *ent.Quiz, personID int, hide boo
 // insertAttempt writes the attempt with its frozen paper: one row. Answer rows are written as answers
 // are given; the questions left unanswered get their row (0 points) when the attempt is closed.
 func (s *Service) insertAttempt(ctx context.Context, q *ent.Quiz, personID, number int, paper []PaperItem, now time.Time, deadline *time.Time) (*ent.Attempt, error) {
-	c := s.client().Attempt.Create().SetQuizID(q.ID).SetPersonID(personID).SetNumber(number).SetPaper(paperJSON(paper)).
+	c := s.client().Attempt.Create().SetQuizID(q.ID).SetPersonID(personID).SetNumber(number).SetPaper(paper).
 		SetStartedAt(now).SetActiveKey(activeKey(q.ID, personID))
 	if deadline != nil {
 		// duration_seconds starts as the whole allowance: an attempt submitted by the schedule at its

@@ -390,7 +390,7 @@ func TestNeighboursCloseAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		paper, _ := ParsePaper(a)
+		paper := a.Paper
 		ids := make([]int, 0, len(paper))
 		for _, it := range paper {
 			ids = append(ids, it.QuestionID)

@@ -30,7 +30,7 @@ func TestSeedDemoAndPractice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paper, _ := ParsePaper(a)
+	paper := a.Paper
 	var first int
 	for _, it := range paper {
 		if it.Kind == KindTrueFalse {

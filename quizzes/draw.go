@@ -2,29 +2,21 @@ package quizzes
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sort"
 
-	"peixun/ent"
 	"peixun/ent/question"
 	"peixun/ent/quiz"
+	"peixun/ent/schema"
 	"peixun/fault"
 )
 
 // PaperItem is one question of a frozen paper: the exact version shown, its weight, and the order in
-// which its options were shown (indices into the version's options; empty when not shuffled).
-type PaperItem struct {
-	QuestionID  int     `json:"question_id"`
-	Version     int     `json:"version"`
-	Kind        string  `json:"kind"`
-	Points      float64 `json:"points"`
-	OptionOrder []int   `json:"option_order,omitempty"`
-	Partial     bool    `json:"partial,omitempty"`  // partial credit, frozen with the paper
-	Feedback    bool    `json:"feedback,omitempty"` // practice: right or wrong shown as soon as answered
-}
+// which its options were shown (indices into the version's options; empty when not shuffled). It is
+// the type of the attempt's paper column (ent/schema/paper.go).
+type PaperItem = schema.PaperItem
 
 // candidate is a question that a rule may draw.
 type candidate struct {
@@ -156,12 +148,9 @@ func orderLike(free []candidate, lineages []int) []candidate {
 	return free
 }
 
-// newPaper draws and freezes a paper for one attempt of the quiz.
-func (s *Service) newPaper(ctx context.Context, q *ent.Quiz, rnd *rand.Rand) ([]PaperItem, error) {
-	rules, err := QuizRules(q)
-	if err != nil {
-		return nil, err
-	}
+// newPaper draws and freezes a paper for one attempt by the quiz's rules.
+func (s *Service) newPaper(ctx context.Context, q *startQuiz, rnd *rand.Rand) ([]PaperItem, error) {
+	rules := q.rules
 	draws, err := s.cachedPools(ctx, rules)
 	if err != nil {
 		return nil, err
@@ -189,39 +178,4 @@ func (s *Service) newPaper(ctx context.Context, q *ent.Quiz, rnd *rand.Rand) ([]
 		rnd.Shuffle(len(paper), func(i, j int) { paper[i], paper[j] = paper[j], paper[i] })
 	}
 	return paper, nil
-}
-
-// paperJSON and ParsePaper convert between the paper and the attempt's JSON column. paperJSON builds
-// the maps by hand, with the keys and omissions of PaperItem's JSON tags (TestPaperJSON holds the two
-// together): every start makes one, and a JSON round trip cost a start more than its INSERT.
-func paperJSON(p []PaperItem) []map[string]any {
-	out := make([]map[string]any, len(p))
-	for i, it := range p {
-		m := make(map[string]any, 7)
-		m["question_id"], m["version"], m["kind"], m["points"] = it.QuestionID, it.Version, it.Kind, it.Points
-		if len(it.OptionOrder) > 0 {
-			m["option_order"] = it.OptionOrder
-		}
-		if it.Partial {
-			m["partial"] = true
-		}
-		if it.Feedback {
-			m["feedback"] = true
-		}
-		out[i] = m
-	}
-	return out
-}
-
-// ParsePaper decodes an attempt's frozen paper.
-func ParsePaper(a *ent.Attempt) ([]PaperItem, error) {
-	b, err := json.Marshal(a.Paper)
-	if err != nil {
-		return nil, fmt.Errorf("reading paper of attempt %d: %w", a.ID, err)
-	}
-	var p []PaperItem
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("reading paper of attempt %d: %w", a.ID, err)
-	}
-	return p, nil
 }

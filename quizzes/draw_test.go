@@ -64,7 +64,7 @@ func TestDrawPaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paper, _ := ParsePaper(att)
+	paper := att.Paper
 	seen := map[int]bool{}
 	fromB := 0
 	for _, it := range paper {
@@ -109,7 +109,7 @@ func TestStartsDrawFromTheCurrentBank(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		paper, _ := ParsePaper(a)
+		paper := a.Paper
 		for _, it := range paper {
 			if it.QuestionID == qs[0].ID {
 				t.Fatalf("start %d drew the retired question %d", i, it.QuestionID)
@@ -125,7 +125,7 @@ func TestStartsDrawFromTheCurrentBank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paper, _ := ParsePaper(a)
+	paper := a.Paper
 	got := map[int]bool{}
 	for _, it := range paper {
 		got[it.QuestionID] = true
@@ -140,7 +140,7 @@ func TestStartsDrawFromTheCurrentBank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paper, _ = ParsePaper(a)
+	paper = a.Paper
 	if len(paper) != 2 || paper[0].QuestionID != added.ID || paper[1].QuestionID != qs[2].ID {
 		t.Fatalf("fixed paper %v, want %d then %d", paper, added.ID, qs[2].ID)
 	}

@@ -36,7 +36,7 @@ type Service struct {
 	open     map[int]*ent.Attempt // attempts in progress, for SaveAnswer (see attemptForSave)
 
 	pool    startCache[[]ruleDraw] // the questions each quiz's rules may draw (see cachedPools)
-	quizzes startCache[*ent.Quiz]  // the quizzes being started (see startingQuiz)
+	quizzes startCache[*startQuiz] // the quizzes being started (see startingQuiz)
 	// A start's read of the person's attempts and its insert, gathered with other starts' (batcher).
 	attemptsRead   *batcher[attemptsKey, []*ent.Attempt]
 	attemptsInsert *batcher[*ent.AttemptCreate, *ent.Attempt]

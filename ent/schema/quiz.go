@@ -94,7 +94,7 @@ func (Attempt) Fields() []ent.Field {
 		field.Int("quiz_id"),
 		field.Int("person_id"),
 		field.Int("number").Default(1),
-		field.JSON("paper", []map[string]any{}).Optional(),
+		field.JSON("paper", []PaperItem{}).Optional(),
 		field.Time("started_at").Default(now).SchemaType(datetime),
 		field.Time("deadline").Optional().Nillable().SchemaType(datetime),
 		field.Time("submitted_at").Optional().Nillable().SchemaType(datetime),
