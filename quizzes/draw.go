@@ -118,6 +118,12 @@ func draw(draws []ruleDraw, rules int, rnd *rand.Rand) ([][]candidate, error) {
 	used := map[int]bool{}
 	picked := make([][]candidate, rules)
 	for _, d := range draws {
+		if rnd != nil && len(d.rule.QuestionIDs) == 0 {
+			if got := sample(d.pool, d.rule.size(), used, rnd); got != nil {
+				picked[d.index] = got
+				continue
+			}
+		}
 		free := slices.DeleteFunc(slices.Clone(d.pool), func(c candidate) bool { return used[c.LineageID] })
 		need := d.rule.size()
 		if len(free) < need {
@@ -136,6 +142,34 @@ func draw(draws []ruleDraw, rules int, rnd *rand.Rand) ([][]candidate, error) {
 		picked[d.index] = free[:need]
 	}
 	return picked, nil
+}
+
+// sample draws need questions of a large pool at random, none of a lineage in used, and adds theirs
+// to used. It picks by index and draws again on a repeat, so that a start does not copy and shuffle
+// a pool of hundreds for twenty questions; each set of need questions stays equally likely. It gives
+// up (nil, used unchanged) when the pool is not at least four times need or too many draws repeat,
+// and the caller then shuffles what is free.
+func sample(pool []candidate, need int, used map[int]bool, rnd *rand.Rand) []candidate {
+	if need == 0 || need*4 > len(pool) {
+		return nil
+	}
+	out := make([]candidate, 0, need)
+	taken := make(map[int]bool, need)
+	for tries := 0; len(out) < need && tries < need*8; tries++ {
+		c := pool[rnd.IntN(len(pool))]
+		if used[c.LineageID] || taken[c.LineageID] {
+			continue
+		}
+		taken[c.LineageID] = true
+		out = append(out, c)
+	}
+	if len(out) < need {
+		return nil
+	}
+	for l := range taken {
+		used[l] = true
+	}
+	return out
 }
 
 // orderLike puts a fixed list's current versions in the order the trainer listed them.

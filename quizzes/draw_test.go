@@ -2,6 +2,7 @@ package quizzes
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -143,5 +144,48 @@ func TestStartsDrawFromTheCurrentBank(t *testing.T) {
 	paper = a.Paper
 	if len(paper) != 2 || paper[0].QuestionID != added.ID || paper[1].QuestionID != qs[2].ID {
 		t.Fatalf("fixed paper %v, want %d then %d", paper, added.ID, qs[2].ID)
+	}
+}
+
+// sample picks distinct questions outside used, each about equally often, and gives up on a pool too
+// small for picking by index.
+func TestSampleDrawsEachQuestionAlike(t *testing.T) {
+	pool := make([]candidate, 40)
+	for i := range pool {
+		pool[i] = candidate{ID: 100 + i, LineageID: i + 1, Kind: KindSingle}
+	}
+	rnd := rand.New(rand.NewPCG(7, 9))
+	counts := map[int]int{}
+	const rounds, need = 20000, 5
+	for range rounds {
+		used := map[int]bool{3: true}
+		got := sample(pool, need, used, rnd)
+		if len(got) != need {
+			t.Fatalf("sample gave %d questions, want %d", len(got), need)
+		}
+		seen := map[int]bool{}
+		for _, c := range got {
+			if c.LineageID == 3 || seen[c.LineageID] {
+				t.Fatalf("sample gave %+v: a used or repeated lineage", got)
+			}
+			seen[c.LineageID] = true
+			counts[c.LineageID]++
+		}
+		if len(used) != need+1 {
+			t.Fatalf("used holds %d lineages after a draw of %d, want %d", len(used), need, need+1)
+		}
+	}
+	want := float64(rounds*need) / 39
+	for l := 1; l <= 40; l++ {
+		if l == 3 {
+			continue
+		}
+		if c := float64(counts[l]); c < want*0.9 || c > want*1.1 {
+			t.Errorf("lineage %d drawn %v times, want about %.0f", l, c, want)
+		}
+	}
+	used := map[int]bool{}
+	if got := sample(pool[:12], 4, used, rnd); got != nil || len(used) != 0 {
+		t.Errorf("a pool of 12 for 4 questions: got %v with %d used, want nil and none", got, len(used))
 	}
 }
