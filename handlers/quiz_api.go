@@ -190,7 +190,8 @@ func (s *Server) apiStartAttempt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, attemptViewJSON(v))
+	j := attemptViewJSON(v)
+	return writeAttempt(c, http.StatusCreated, &j)
 }
 
 func attemptViewJSON(v *quizzes.AttemptView) AttemptJSON {
@@ -219,7 +220,8 @@ func (s *Server) apiAttempt(c echo.Context) error {
 	if err != nil {
 		return s.notMine(c, id, err)
 	}
-	return c.JSON(http.StatusOK, attemptViewJSON(v))
+	j := attemptViewJSON(v)
+	return writeAttempt(c, http.StatusOK, &j)
 }
 
 // apiSaveAnswer is the hot path of an exam: one call per answer given. The domain checks the owner
