@@ -31,7 +31,7 @@ func (s *Service) paperOf(a *ent.Attempt) ([]PaperItem, error) {
 	}
 	p = a.Paper
 	s.papersMu.Lock()
-	if len(s.papers) > 50000 { // a crude bound; papers are cheap to parse again
+	if len(s.papers) > 50000 { // a crude bound; an attempt read again brings its paper
 		clear(s.papers)
 	}
 	s.papers[a.ID] = p
