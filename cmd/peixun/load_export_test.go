@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"peixun/accounts"
-	"peixun/database"
-	"peixun/database/dbtest"
 	"peixun/dataset"
 	"peixun/ent"
 	"peixun/load"
@@ -17,19 +15,8 @@ import (
 // TestLoadExportTimesDownloads downloads a real server's exports with peixun load export's client
 // and checks what it reports, and that it refuses what it cannot time.
 func TestLoadExportTimesDownloads(t *testing.T) {
-	dbURL := dbtest.URL(t)
-	db, err := database.Open(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	ctx := context.Background()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dataset.Generate(ctx, db, dataset.Options{People: 60, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
+	db, dbURL := generatedDB(t, 60, 5)
 	root, err := db.Client.Unit.Query().Order(ent.Asc("id")).First(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -13,19 +13,8 @@ import (
 // TestLoadExamLosesNothing runs a small exam burst against a real server process over a generated
 // dataset and checks the database for every acknowledged answer.
 func TestLoadExamLosesNothing(t *testing.T) {
-	dbURL := dbtest.URL(t)
-	db, err := database.Open(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	ctx := context.Background()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dataset.Generate(ctx, db, dataset.Options{People: 80, Seed: 3}); err != nil {
-		t.Fatal(err)
-	}
+	db, dbURL := generatedDB(t, 80, 3)
 	t.Setenv("PEIXUN_LOGIN_IP_ATTEMPTS", "100000") // every learner signs in from 127.0.0.1
 	base := startServe(t, dbURL)
 	names, err := load.Learners(ctx, db.SQL, 40)
@@ -55,4 +44,23 @@ func TestLoadExamLosesNothing(t *testing.T) {
 	if n := dbtest.Count(t, db.SQL, "SELECT COUNT(*) FROM attempts WHERE status = 'graded' AND id IN (SELECT id FROM attempts WHERE quiz_id = (SELECT id FROM quizs WHERE title = ?))", dataset.BurstQuizTitle); n != 40 {
 		t.Fatalf("%d burst attempts graded, want 40", n)
 	}
+}
+
+// generatedDB is a fresh test database with a generated dataset of people, and its URL for a server.
+func generatedDB(t *testing.T, people int, seed uint64) (*database.DB, string) {
+	t.Helper()
+	dbURL := dbtest.URL(t)
+	db, err := database.Open(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dataset.Generate(ctx, db, dataset.Options{People: people, Seed: seed}); err != nil {
+		t.Fatal(err)
+	}
+	return db, dbURL
 }
