@@ -21,24 +21,6 @@ type SaveResult struct {
 	Explanation string
 }
 
-// paperOf returns an attempt's frozen paper from the cache.
-func (s *Service) paperOf(a *ent.Attempt) ([]PaperItem, error) {
-	s.papersMu.Lock()
-	p, ok := s.papers[a.ID]
-	s.papersMu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p = a.Paper
-	s.papersMu.Lock()
-	if len(s.papers) > 50000 { // a crude bound; an attempt read again brings its paper
-		clear(s.papers)
-	}
-	s.papers[a.ID] = p
-	s.papersMu.Unlock()
-	return p, nil
-}
-
 // SaveAnswer records a response as it is given. It is idempotent and the answer with the highest seq
 // wins, whatever order requests arrive in. The write is one conditional upsert: it only lands while
 // the attempt is in progress and before its deadline plus grace, so a save racing a submit can never
@@ -66,10 +48,7 @@ func (s *Service) SaveAnswer(ctx context.Context, attemptID, personID, questionI
 	if err := s.refuseClosed(ctx, a); err != nil {
 		return SaveResult{}, err
 	}
-	paper, err := s.paperOf(a)
-	if err != nil {
-		return SaveResult{}, err
-	}
+	paper := a.Paper
 	var item *PaperItem
 	for i := range paper {
 		if paper[i].QuestionID == questionID {
@@ -134,9 +113,9 @@ func (s *Service) SaveAnswer(ctx context.Context, attemptID, personID, questionI
 // saving statement itself (a closed attempt changes no row and is then read afresh), so a save is
 // one statement on the database instead of a read and a write.
 func (s *Service) attemptForSave(ctx context.Context, id int) (*ent.Attempt, error) {
-	s.papersMu.Lock()
+	s.openMu.Lock()
 	a, ok := s.open[id]
-	s.papersMu.Unlock()
+	s.openMu.Unlock()
 	if ok {
 		return a, nil
 	}
@@ -144,26 +123,20 @@ func (s *Service) attemptForSave(ctx context.Context, id int) (*ent.Attempt, err
 	if err != nil || a.Status != attempt.StatusInProgress {
 		return a, err
 	}
-	s.rememberOpen(a, nil)
+	s.rememberOpen(a)
 	return a, nil
 }
 
-// rememberOpen caches an attempt in progress (and its paper, when the caller has it) for the saves
-// to come. A new attempt is remembered as it is started, so that the first answer of each of a
-// bureau's thousands of attempts does not read it back.
-func (s *Service) rememberOpen(a *ent.Attempt, paper []PaperItem) {
-	s.papersMu.Lock()
-	defer s.papersMu.Unlock()
+// rememberOpen caches an attempt in progress, with its frozen paper, for the saves to come. A new
+// attempt is remembered as it is started, so that the first answer of each of a bureau's thousands
+// of attempts does not read it back.
+func (s *Service) rememberOpen(a *ent.Attempt) {
+	s.openMu.Lock()
+	defer s.openMu.Unlock()
 	if len(s.open) > 50000 {
 		clear(s.open)
 	}
 	s.open[a.ID] = a
-	if paper != nil {
-		if len(s.papers) > 50000 {
-			clear(s.papers)
-		}
-		s.papers[a.ID] = paper
-	}
 }
 
 // refuseClosed returns the error for saving into an attempt that no longer takes answers, submitting

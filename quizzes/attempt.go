@@ -130,7 +130,7 @@ func (s *Service) begin(ctx context.Context, q *startQuiz, personID int, hide bo
 	if err != nil {
 		return nil, false, err
 	}
-	s.rememberOpen(a, paper)
+	s.rememberOpen(a)
 	return a, true, nil
 }
 

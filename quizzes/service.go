@@ -30,10 +30,9 @@ type Service struct {
 	// can be cached for the life of the process without invalidation.
 	questions sync.Map // int -> *ent.Question
 
-	// Frozen papers never change either; SaveAnswer reads them on every save.
-	papersMu sync.Mutex
-	papers   map[int][]PaperItem
-	open     map[int]*ent.Attempt // attempts in progress, for SaveAnswer (see attemptForSave)
+	// Attempts in progress with their frozen papers, for SaveAnswer (see attemptForSave).
+	openMu sync.Mutex
+	open   map[int]*ent.Attempt
 
 	pool    startCache[[]ruleDraw] // the questions each quiz's rules may draw (see cachedPools)
 	quizzes startCache[*startQuiz] // the quizzes being started (see startingQuiz)
@@ -54,7 +53,7 @@ func New(db *database.DB, now func() time.Time, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Service{db: db, now: now, log: log, grace: DefaultGrace, papers: map[int][]PaperItem{}, open: map[int]*ent.Attempt{}}
+	s := &Service{db: db, now: now, log: log, grace: DefaultGrace, open: map[int]*ent.Attempt{}}
 	s.pool.ttl, s.quizzes.ttl = poolTTL, quizTTL
 	s.initBatchers()
 	return s

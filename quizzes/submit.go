@@ -112,11 +112,7 @@ func (s *Service) fillUnanswered(ctx context.Context, attempts ...*ent.Attempt) 
 	}
 	var rows []row
 	for _, a := range attempts {
-		paper, err := s.paperOf(a)
-		if err != nil {
-			return err
-		}
-		for _, it := range paper {
+		for _, it := range a.Paper {
 			rows = append(rows, row{a.ID, it})
 		}
 	}
