@@ -42,13 +42,9 @@ func runLoad(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg, err := loadConfig()
+	db, err := openLoadDB("to choose learners and check the answers")
 	if err != nil {
 		return err
-	}
-	db, err := database.Open(cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("opening the database to choose learners and check the answers: %w", err)
 	}
 	defer db.Close()
 	names, err := load.Learners(ctx, db.SQL, *learners)
@@ -93,13 +89,9 @@ func runLoadExport(ctx context.Context, args []string) error {
 		return fmt.Errorf("--username is required")
 	}
 	if *programID == 0 {
-		cfg, err := loadConfig()
+		db, err := openLoadDB("to choose the program")
 		if err != nil {
 			return err
-		}
-		db, err := database.Open(cfg.DatabaseURL)
-		if err != nil {
-			return fmt.Errorf("opening the database to choose the program: %w", err)
 		}
 		id, people, err := load.LargestProgram(ctx, db.SQL)
 		db.Close()
@@ -113,4 +105,17 @@ func runLoadExport(ctx context.Context, args []string) error {
 		ProgramID: *programID, Format: *format, Runs: *runs, ServerPID: *pid})
 	load.PrintExport(os.Stdout, ts)
 	return err
+}
+
+// openLoadDB opens the server's database (PEIXUN_DATABASE_URL) for a load scenario; why says what for.
+func openLoadDB(why string) (*database.DB, error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	db, err := database.Open(cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w", why, err)
+	}
+	return db, nil
 }
