@@ -115,7 +115,11 @@ func (s *Service) checkRules(ctx context.Context, rules []Rule) error {
 // draw picks the questions of a paper from the rules' pools, which it does not change. With rnd nil
 // it picks deterministically (for checking); a question (lineage) is never drawn twice by two rules.
 func draw(draws []ruleDraw, rules int, rnd *rand.Rand) ([][]candidate, error) {
-	used := map[int]bool{}
+	total := 0
+	for _, d := range draws {
+		total += d.rule.size()
+	}
+	used := make(map[int]bool, total) // sized once: every start of an exam draws
 	picked := make([][]candidate, rules)
 	for _, d := range draws {
 		if rnd != nil && len(d.rule.QuestionIDs) == 0 {
@@ -148,26 +152,25 @@ func draw(draws []ruleDraw, rules int, rnd *rand.Rand) ([][]candidate, error) {
 // to used. It picks by index and draws again on a repeat, so that a start does not copy and shuffle
 // a pool of hundreds for twenty questions; each set of need questions stays equally likely. It gives
 // up (nil, used unchanged) when the pool is not at least four times need or too many draws repeat,
-// and the caller then shuffles what is free.
+// and the caller then shuffles what is free. A repeat within this draw is found by looking through
+// what it has drawn: a rule draws tens of questions, and a map per start cost more.
 func sample(pool []candidate, need int, used map[int]bool, rnd *rand.Rand) []candidate {
 	if need == 0 || need*4 > len(pool) {
 		return nil
 	}
 	out := make([]candidate, 0, need)
-	taken := make(map[int]bool, need)
 	for tries := 0; len(out) < need && tries < need*8; tries++ {
 		c := pool[rnd.IntN(len(pool))]
-		if used[c.LineageID] || taken[c.LineageID] {
+		if used[c.LineageID] || slices.ContainsFunc(out, func(o candidate) bool { return o.LineageID == c.LineageID }) {
 			continue
 		}
-		taken[c.LineageID] = true
 		out = append(out, c)
 	}
 	if len(out) < need {
 		return nil
 	}
-	for l := range taken {
-		used[l] = true
+	for _, c := range out {
+		used[c.LineageID] = true
 	}
 	return out
 }
@@ -185,7 +188,7 @@ func orderLike(free []candidate, lineages []int) []candidate {
 // newPaper draws and freezes a paper for one attempt by the quiz's rules.
 func (s *Service) newPaper(ctx context.Context, q *startQuiz, rnd *rand.Rand) ([]PaperItem, error) {
 	rules := q.rules
-	draws, err := s.cachedPools(ctx, rules)
+	draws, err := s.cachedPools(ctx, q.poolsKey, rules)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +196,11 @@ func (s *Service) newPaper(ctx context.Context, q *startQuiz, rnd *rand.Rand) ([
 	if err != nil {
 		return nil, err
 	}
-	var paper []PaperItem
+	n := 0
+	for _, cs := range picked {
+		n += len(cs)
+	}
+	paper := make([]PaperItem, 0, n)
 	for i, cs := range picked {
 		for _, c := range cs {
 			item := PaperItem{QuestionID: c.ID, Version: c.Version, Kind: c.Kind, Points: rules[i].Points,

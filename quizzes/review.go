@@ -86,6 +86,7 @@ func (s *Service) view(ctx context.Context, a *ent.Attempt, q *ent.Quiz, trainer
 	if !closed && a.Deadline != nil {
 		v.TimeLeft = max(a.Deadline.Sub(now), 0)
 	}
+	v.Questions = make([]PaperQuestion, 0, len(paper))
 	for _, it := range paper {
 		qv, err := s.version(ctx, it.QuestionID)
 		if err != nil {
@@ -98,6 +99,9 @@ func (s *Service) view(ctx context.Context, a *ent.Attempt, q *ent.Quiz, trainer
 			for i := range order {
 				order[i] = i
 			}
+		}
+		if len(order) > 0 {
+			pq.Options = make([]PaperOption, 0, len(order))
 		}
 		for _, i := range order {
 			pq.Options = append(pq.Options, PaperOption{Key: optionKey(i), Text: qv.Options[i]})
