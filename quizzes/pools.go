@@ -3,6 +3,7 @@ package quizzes
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -13,14 +14,20 @@ const poolTTL = 5 * time.Second
 // not: a new category is empty, a renamed one keeps its path, and only an empty one can be deleted.
 func (s *Service) bankChanged() { s.pool.changed() }
 
-// cachedPools returns the rules' pools, read from the database at most once per poolTTL and bank
-// change. Checking a quiz's rules when it is saved never uses the cache (checkRules reads afresh).
-func (s *Service) cachedPools(ctx context.Context, rules []Rule) ([]ruleDraw, error) {
+// poolsKey names a set of rules in the pools cache: quizzes with the same rules share their pools.
+func poolsKey(rules []Rule) (string, error) {
 	key, err := json.Marshal(rules)
 	if err != nil {
-		return nil, err
+		return "", fmt.Errorf("naming the pools of %d rules: %w", len(rules), err)
 	}
-	return s.pool.get(ctx, string(key), func(ctx context.Context) ([]ruleDraw, error) {
+	return string(key), nil
+}
+
+// cachedPools returns the pools of the rules named key (poolsKey), read from the database at most
+// once per poolTTL and bank change. Checking a quiz's rules when it is saved never uses the cache
+// (checkRules reads afresh).
+func (s *Service) cachedPools(ctx context.Context, key string, rules []Rule) ([]ruleDraw, error) {
+	return s.pool.get(ctx, key, func(ctx context.Context) ([]ruleDraw, error) {
 		draws, err := s.pools(ctx, rules)
 		if err != nil {
 			return nil, err

@@ -18,7 +18,8 @@ func (s *Service) quizChanged() { s.quizzes.changed() }
 // startQuiz is a quiz being started, with its draw rules decoded once for all its starts.
 type startQuiz struct {
 	*ent.Quiz
-	rules []Rule
+	rules    []Rule
+	poolsKey string // the rules' key in the pools cache, made once rather than at every start
 }
 
 // startingQuiz returns a quiz for starting an attempt: from the cache when read less than quizTTL ago
@@ -34,6 +35,10 @@ func (s *Service) startingQuiz(ctx context.Context, id int) (*startQuiz, error) 
 		if err != nil {
 			return nil, err
 		}
-		return &startQuiz{Quiz: q, rules: rules}, nil
+		key, err := poolsKey(rules)
+		if err != nil {
+			return nil, err
+		}
+		return &startQuiz{Quiz: q, rules: rules, poolsKey: key}, nil
 	})
 }
