@@ -16,6 +16,8 @@ func TestAttemptJSONMatchesEncodingJSON(t *testing.T) {
 	sh := at.In(time.FixedZone("CST", 8*3600))
 	left, score, passed, earned, tiny, huge := 1799, 87.5, true, 0.333333333333, 1e-7, 3e21
 	hard := "引号\"反斜杠\\ <b>&amp; \x01\x1f\b\f\n\r\t 控制 \u2028\u2029 bad\xff\xfe end é😀"
+	// Valid UTF-8 takes a shorter path in appendJSONString, invalid the longer one: both are here.
+	valid := "\u2029控制\u2028中 é😀 <x>&\"\\\t末\u2029"
 	for name, j := range map[string]AttemptJSON{
 		"in progress": {ID: 12, QuizID: 3, Number: 1, Status: "in_progress", StartedAt: at, Deadline: &sh, SecondsLeft: &left,
 			MaxScore: 100, Questions: []QuestionOnPaper{
@@ -23,6 +25,8 @@ func TestAttemptJSONMatchesEncodingJSON(t *testing.T) {
 					Options:  []quizzes.PaperOption{{Key: "A", Text: "一"}, {Key: "B", Text: hard}},
 					Response: []string{}, Seq: 1},
 				{QuestionID: 8, Kind: "fill_blank", Stem: hard, Points: 1, Response: []string{"x", ""}, Seq: 2},
+				{QuestionID: 11, Kind: "single", Stem: valid, Points: 1, Options: []quizzes.PaperOption{{Key: "A", Text: valid}},
+					Response: []string{valid}, Seq: 5},
 			}},
 		"graded": {ID: 1 << 40, QuizID: -1, Number: 3, Status: "graded", StartedAt: sh, SubmittedAt: &at, Score: &score,
 			MaxScore: 0, Passed: &passed, Questions: []QuestionOnPaper{

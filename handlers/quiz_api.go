@@ -200,6 +200,7 @@ func attemptViewJSON(v *quizzes.AttemptView) AttemptJSON {
 		left := int(v.TimeLeft / time.Second)
 		j.SecondsLeft = &left
 	}
+	j.Questions = make([]QuestionOnPaper, 0, len(v.Questions))
 	for _, q := range v.Questions {
 		resp := q.Response
 		if resp == nil {
