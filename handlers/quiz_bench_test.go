@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"peixun/accounts"
 	"peixun/quizzes"
 )
 
@@ -29,23 +27,15 @@ func BenchmarkQuizSaveAnswerOpenLoop(b *testing.B) {
 	e := newEnv(b)
 	ctx := context.Background()
 	exam := e.demoQuiz("exam")
-	unit := e.ids["unit:YH-ZFD-LZ"]
 	type seat struct {
 		token, path string
 		questions   []int
 	}
 	all := make([]seat, 0, seats)
-	for i := range seats {
-		p, err := e.db.Client.Person.Create().SetUsername(fmt.Sprintf("bench%d", i)).SetName(fmt.Sprintf("压测%d", i)).
-			SetUnitID(unit).SetRoles([]string{accounts.RoleLearner}).Save(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		tok, _, err := e.acc.CreateToken(ctx, accounts.System, p.ID, "bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		a, err := e.quiz.Start(ctx, exam.ID, p.ID)
+	ids, tokens := benchLearners(b, e, "bench", seats)
+	for i, id := range ids {
+		tok := tokens[i]
+		a, err := e.quiz.Start(ctx, exam.ID, id)
 		if err != nil {
 			b.Fatal(err)
 		}
