@@ -117,7 +117,7 @@ func (s *Service) checkRules(ctx context.Context, rules []Rule) error {
 func draw(draws []ruleDraw, rules int, rnd *rand.Rand) ([][]candidate, error) {
 	total := 0
 	for _, d := range draws {
-		total += d.rule.size()
+		total += min(d.rule.size(), len(d.pool)) // never more than the bank holds, whatever the rules ask
 	}
 	used := make(map[int]bool, total) // sized once: every start of an exam draws
 	picked := make([][]candidate, rules)

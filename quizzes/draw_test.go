@@ -3,6 +3,7 @@ package quizzes
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -187,5 +188,28 @@ func TestSampleDrawsEachQuestionAlike(t *testing.T) {
 	used := map[int]bool{}
 	if got := sample(pool[:12], 4, used, rnd); got != nil || len(used) != 0 {
 		t.Errorf("a pool of 12 for 4 questions: got %v with %d used, want nil and none", got, len(used))
+	}
+}
+
+// Many rules asking for more than a tiny bank holds are refused without the draw first reserving
+// room for every question they ask for: a trainer's form can carry thousands of rules.
+func TestDrawOfImpossibleRulesStaysSmall(t *testing.T) {
+	const rules, count = 20000, 500
+	pool := []candidate{{ID: 1, LineageID: 1, Version: 1, Kind: KindSingle}}
+	draws := make([]ruleDraw, rules)
+	for i := range draws {
+		draws[i] = ruleDraw{index: i, rule: Rule{Count: count, Kind: KindSingle, CategoryID: 1, Points: 1}, pool: pool}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := draw(draws, rules, nil)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("a rule of 500 questions drew from a bank of one")
+	}
+	// Room for the 10 million questions asked for would be hundreds of megabytes; the refusal needs
+	// about one megabyte, in proportion to the rules themselves.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Errorf("refusing the rules allocated %d bytes", grew)
 	}
 }
