@@ -124,7 +124,9 @@ func (l *Learner) JSON(ctx context.Context, method, path string, in, out any) er
 		return fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	if out != nil {
-		return json.Unmarshal(buf.Bytes(), out) // decoded values do not point into buf
+		// With the default flags segmentio copies strings out of the input, so nothing decoded points
+		// into buf once it is back in the pool (no target type here has an UnmarshalJSON method).
+		return json.Unmarshal(buf.Bytes(), out)
 	}
 	return nil
 }
